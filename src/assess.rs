@@ -1,0 +1,115 @@
+//! Gathering: for each criterion of a rubric, what one programme offers as evidence.
+//!
+//! Text occurrences become located, quoted [`Finding`]s; formulas are evaluated over the
+//! programme's facts, converted to the base currency where the rubric says so; assessments
+//! are attached. `scoring` then decides levels from these, without looking at files.
+
+use rust_decimal::Decimal;
+
+use crate::evidence::{self, Cues, Doc, Pattern, Side};
+use crate::program::{Program, Text};
+use crate::rubric::{Method, Rubric};
+use crate::scoring::{
+    self, Cue, FactUse, Finding, Gathered, MetricValue, Place, ProgramScore, Status,
+};
+
+/// Scores one programme with a rubric (before ranking).
+pub fn score_program(rubric: &Rubric, program: &Program) -> ProgramScore {
+    let text = program.text.as_ref().filter(|t| !t.text.trim().is_empty());
+    let doc = text.map(|t| Doc::new(&t.text));
+    let cues = doc.as_ref().map(|d| Cues::find(d, &rubric.negation));
+    let criteria = rubric
+        .criteria
+        .iter()
+        .map(|c| {
+            let gathered = match &c.method {
+                Method::Evidence { indicators, .. } => Gathered::Evidence(match (&doc, &cues, text) {
+                    (Some(doc), Some(cues), Some(text)) => {
+                        let phrases: Vec<&[Pattern]> =
+                            indicators.iter().map(|i| i.phrases.as_slice()).collect();
+                        Some(
+                            evidence::scan(doc, cues, &phrases)
+                                .into_iter()
+                                .map(|o| finding(text, o))
+                                .collect(),
+                        )
+                    }
+                    _ => None,
+                }),
+                Method::Metric { formula, .. } => Gathered::Metric(metric(rubric, program, formula)),
+                Method::Rating => Gathered::Rating,
+            };
+            let assessments = program.assessments.get(&c.id).cloned().unwrap_or_default();
+            scoring::score_criterion(c, &rubric.scale, gathered, assessments)
+        })
+        .collect();
+    ProgramScore {
+        program_id: program.id.clone(),
+        program_name: program.name.clone(),
+        country: program.country.clone(),
+        region: program.region.clone(),
+        period: program.period.clone(),
+        path: program.path.display().to_string(),
+        criteria,
+        total: None,
+        coverage: Decimal::ZERO,
+        status: Status::Insufficient,
+        band: None,
+        rank: None,
+    }
+}
+
+fn place(text: &Text, offset: usize) -> Place {
+    let (line, column) = text.locate(offset);
+    Place { line, column }
+}
+
+fn finding(text: &Text, o: evidence::Occurrence) -> Finding {
+    Finding {
+        indicator: o.indicator,
+        phrase: o.phrase,
+        matched: text.text[o.span.clone()].to_string(),
+        place: place(text, o.span.start),
+        sentence: text.text[o.sentence].to_string(),
+        negation: o.negation.map(|(span, side)| Cue {
+            text: text.text[span.clone()].to_string(),
+            place: place(text, span.start),
+            after: side == Side::After,
+        }),
+    }
+}
+
+fn metric(rubric: &Rubric, program: &Program, formula: &crate::formula::Formula) -> MetricValue {
+    let mut facts = Vec::new();
+    for name in formula.facts() {
+        let Some(f) = program.facts.get(name) else {
+            continue;
+        };
+        // Loading checked that every currency a formula meets has a rate.
+        let converted = match (&rubric.currency, f.currency()) {
+            (Some(table), Some(cur)) if cur != table.base => table
+                .rate(cur)
+                .and_then(|rate| f.value.checked_mul(rate).map(|v| (v, table.base.clone(), rate))),
+            _ => None,
+        };
+        facts.push(FactUse {
+            name: name.to_string(),
+            value: f.value,
+            unit: f.unit.clone(),
+            converted,
+        });
+    }
+    let value = formula
+        .eval(|n| {
+            facts
+                .iter()
+                .find(|f| f.name == n)
+                .map(|f| f.converted.as_ref().map_or(f.value, |c| c.0))
+        })
+        .map_err(|e| e.to_string());
+    MetricValue {
+        formula: formula.source().to_string(),
+        value,
+        facts,
+    }
+}

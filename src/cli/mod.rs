@@ -1,0 +1,114 @@
+//! The command line: clap definitions, one module per subcommand, and the one place that
+//! prints and chooses exit codes.
+
+mod check;
+mod explain;
+mod score;
+
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::{Parser, Subcommand};
+
+use crate::diag::{Diagnostic, Diagnostics, io_reason};
+use crate::rubric::{self, Rubric};
+
+/// Exit code for success.
+pub const SUCCESS: u8 = 0;
+/// Exit code for invalid input: every problem was reported and nothing was written.
+pub const INVALID_INPUT: u8 = 1;
+/// Exit code for a usage error.
+pub const USAGE: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "polscore",
+    version,
+    about = "Score P/CVE programme descriptions against a TOML rubric and write traceable scorecards",
+    after_help = "Exit codes: 0 success, 1 invalid input (nothing written), 2 usage error."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Score programme descriptions and write a scorecard
+    Score(score::Args),
+    /// Validate rubrics and programme descriptions without scoring
+    Check(check::Args),
+    /// Explain why each criterion of one programme has its level
+    Explain(explain::Args),
+}
+
+/// Runs polscore with these arguments (the first is the program name) and returns the exit
+/// code.
+pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { USAGE } else { SUCCESS };
+        }
+    };
+    let result = match cli.command {
+        Command::Score(a) => score::run(a),
+        Command::Check(a) => check::run(a),
+        Command::Explain(a) => explain::run(a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(problems) => {
+            report(&problems);
+            INVALID_INPUT
+        }
+    }
+}
+
+/// Writes diagnostics to stderr, with a count when there are several.
+fn report(problems: &Diagnostics) {
+    let mut err = std::io::stderr().lock();
+    for d in &problems.0 {
+        let _ = writeln!(err, "{}", d.render());
+    }
+    if problems.len() > 1 {
+        let _ = writeln!(err, "{} problems found", problems.len());
+    }
+}
+
+/// The rubric named by `--rubric`, or the built-in one.
+fn load_rubric(path: Option<&Path>) -> Result<Rubric, Diagnostics> {
+    match path {
+        Some(p) => rubric::load(p),
+        None => Ok(rubric::builtin()),
+    }
+}
+
+/// Writes `bytes` to `path` atomically (a temporary file beside it, then a rename), or to
+/// stdout.
+fn write_output(path: Option<&PathBuf>, bytes: &[u8]) -> Result<(), Diagnostics> {
+    let Some(path) = path else {
+        let mut out = std::io::stdout().lock();
+        return match out.write_all(bytes).and_then(|()| out.flush()) {
+            Ok(()) => Ok(()),
+            // A closed pipe (`polscore score ... | head`) is the reader's choice, not an error.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            Err(e) => Err(Diagnostic::new(format!("cannot write to stdout: {}", io_reason(&e))).into()),
+        };
+    };
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let fail = |e: std::io::Error| -> Diagnostics {
+        Diagnostic::new(format!("cannot write `{}`: {}", path.display(), io_reason(&e)))
+            .with_hint("check that the folder exists and is writable; nothing was written")
+            .into()
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
+    tmp.write_all(bytes).and_then(|()| tmp.flush()).map_err(fail)?;
+    tmp.persist(path).map_err(|e| fail(e.error))?;
+    Ok(())
+}

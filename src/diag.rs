@@ -1,0 +1,306 @@
+//! Diagnostics: every problem polscore finds in its input, with where it is and what to do.
+//!
+//! A [`Diagnostic`] carries the file, the line and column (1-based, columns in Unicode code
+//! points), the offending line for a caret, a message and an optional hint. Diagnostics are
+//! collected, never thrown one at a time, so that a user fixing a rubric sees the whole list;
+//! they are rendered in one place, [`Diagnostic::render`].
+
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+/// A text file as polscore read it: its path and contents (without a byte-order mark).
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub path: PathBuf,
+    pub text: String,
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    /// Wraps `text` read from `path`, dropping a leading byte-order mark so that it is not a
+    /// column.
+    pub fn new(path: impl Into<PathBuf>, text: String) -> Self {
+        let text = match text.strip_prefix('\u{feff}') {
+            Some(rest) => rest.to_string(),
+            None => text,
+        };
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        SourceFile {
+            path: path.into(),
+            text,
+            line_starts,
+        }
+    }
+
+    /// Reads a file as UTF-8.
+    pub fn read(path: &Path) -> Result<Self, Diagnostic> {
+        let bytes = std::fs::read(path).map_err(|e| {
+            Diagnostic::new(format!("cannot read file: {}", io_reason(&e))).in_file(path)
+        })?;
+        match String::from_utf8(bytes) {
+            Ok(text) => Ok(SourceFile::new(path, text)),
+            Err(e) => {
+                let valid = e.utf8_error().valid_up_to();
+                let bytes = e.into_bytes();
+                let prefix = String::from_utf8_lossy(&bytes[..valid]).into_owned();
+                let file = SourceFile::new(path, prefix);
+                let end = file.text.len();
+                Err(file
+                    .error(end..end, "the file is not valid UTF-8")
+                    .with_hint("save it as UTF-8 (most editors offer this in 'Save as')"))
+            }
+        }
+    }
+
+    /// Line (1-based) and column (1-based, in code points) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.line_starts[line];
+        let col = self.text[start..floor_char_boundary(&self.text, offset)]
+            .chars()
+            .count();
+        (line + 1, col + 1)
+    }
+
+    /// The text of a 1-based line, without its line break.
+    pub fn line_text(&self, line: usize) -> &str {
+        let start = self.line_starts[line - 1];
+        let end = self
+            .line_starts
+            .get(line)
+            .map_or(self.text.len(), |&next| next - 1);
+        self.text[start..end].trim_end_matches('\r')
+    }
+
+    /// A diagnostic pointing at `span` in this file.
+    pub fn error(&self, span: Range<usize>, message: impl Into<String>) -> Diagnostic {
+        let (line, column) = self.line_col(span.start);
+        let line_text = self.line_text(line).to_string();
+        let end = span.end.max(span.start).min(self.text.len());
+        let width = if end > span.start {
+            let (end_line, end_col) = self.line_col(end);
+            if end_line == line {
+                end_col - column
+            } else {
+                line_text.chars().count().saturating_sub(column - 1).max(1)
+            }
+        } else {
+            1
+        };
+        Diagnostic {
+            path: Some(self.path.clone()),
+            location: Some(Location {
+                line,
+                column,
+                line_text,
+                width: width.max(1),
+            }),
+            message: message.into(),
+            hint: None,
+        }
+    }
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The plain reason of an I/O error, without Rust's "(os error 2)" suffix.
+pub fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => {
+            let s = e.to_string();
+            match s.find(" (os error") {
+                Some(i) => s[..i].to_string(),
+                None => s,
+            }
+        }
+    }
+}
+
+/// Where in a file a diagnostic points.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub line: usize,
+    pub column: usize,
+    pub line_text: String,
+    /// How many columns the caret underlines.
+    pub width: usize,
+}
+
+/// One problem with the input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub path: Option<PathBuf>,
+    pub location: Option<Location>,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    /// A diagnostic with neither file nor location.
+    pub fn new(message: impl Into<String>) -> Self {
+        Diagnostic {
+            path: None,
+            location: None,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn in_file(mut self, path: &Path) -> Self {
+        self.path = Some(path.to_path_buf());
+        self
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// Renders the diagnostic as polscore prints it:
+    ///
+    /// ```text
+    /// error: unknown key `weigth`
+    ///   --> rubric.toml:12:1
+    ///    |
+    /// 12 | weigth = 0.25
+    ///    | ^^^^^^
+    ///    = hint: did you mean `weight`?
+    /// ```
+    pub fn render(&self) -> String {
+        let mut out = format!("error: {}\n", self.message);
+        let gutter = self
+            .location
+            .as_ref()
+            .map_or(1, |l| l.line.to_string().len());
+        let pad = " ".repeat(gutter);
+        match (&self.path, &self.location) {
+            (Some(path), Some(loc)) => {
+                out += &format!(
+                    "{pad}--> {}:{}:{}\n",
+                    path.display(),
+                    loc.line,
+                    loc.column
+                );
+                let shown: String = loc.line_text.replace('\t', " ");
+                out += &format!("{pad} |\n{} | {}\n", loc.line, shown);
+                out += &format!(
+                    "{pad} | {}{}\n",
+                    " ".repeat(loc.column - 1),
+                    "^".repeat(loc.width)
+                );
+            }
+            (Some(path), None) => out += &format!("{pad}--> {}\n", path.display()),
+            _ => {}
+        }
+        if let Some(hint) = &self.hint {
+            out += &format!("{pad} = hint: {hint}\n");
+        }
+        out
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render())
+    }
+}
+
+/// All problems found in one run, in the order they were found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.0.push(d);
+    }
+
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.0.extend(other.0);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// `Ok(value)` when nothing was reported, else every diagnostic.
+    pub fn into_result<T>(self, value: T) -> Result<T, Diagnostics> {
+        if self.0.is_empty() {
+            Ok(value)
+        } else {
+            Err(self)
+        }
+    }
+
+    pub fn render(&self) -> String {
+        self.0.iter().map(Diagnostic::render).collect::<Vec<_>>().join("\n")
+    }
+}
+
+impl From<Diagnostic> for Diagnostics {
+    fn from(d: Diagnostic) -> Self {
+        Diagnostics(vec![d])
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render())
+    }
+}
+
+impl std::error::Error for Diagnostics {}
+
+/// The closest of `candidates` to `word`, for "did you mean" hints.
+pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(word, c), c))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_code_points_and_skips_bom() {
+        let f = SourceFile::new("x", "\u{feff}ab\r\nÉé x\n".to_string());
+        assert_eq!(f.line_col(0), (1, 1));
+        assert_eq!(f.line_col(4), (2, 1));
+        let x = f.text.find('x').unwrap();
+        assert_eq!(f.line_col(x), (2, 4));
+        assert_eq!(f.line_text(1), "ab");
+    }
+
+    #[test]
+    fn renders_caret_under_the_span() {
+        let f = SourceFile::new("r.toml", "[a]\nweigth = 1\n".to_string());
+        let d = f.error(4..10, "unknown key `weigth`").with_hint("did you mean `weight`?");
+        assert_eq!(
+            d.render(),
+            "error: unknown key `weigth`\n --> r.toml:2:1\n  |\n2 | weigth = 1\n  | ^^^^^^\n  = hint: did you mean `weight`?\n"
+        );
+    }
+
+    #[test]
+    fn suggests_close_keys_only() {
+        assert_eq!(suggest("weigth", ["weight", "name"]), Some("weight"));
+        assert_eq!(suggest("zzz", ["weight", "name"]), None);
+    }
+}

@@ -1,0 +1,390 @@
+//! Phrase matching and negation over a normalised text (SPEC §5).
+//!
+//! A [`Pattern`] is a phrase compiled into tokens; a [`Doc`] is a text cut into tokens with
+//! each word's sentence. Matching compares tokens, so a phrase matches whole words only and
+//! `one-on-one` equals `one on one`; a trailing `*` lets the last word have any ending.
+//! Within one set of patterns (an indicator's phrases, or the negation cues) occurrences are
+//! taken leftmost-longest without overlap.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use super::text::{Kind, Token, sentence_starts, tokenize};
+
+/// A compiled phrase.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pattern {
+    /// The phrase as written in the rubric.
+    pub source: String,
+    tokens: Vec<Token>,
+    stem: bool,
+}
+
+impl Pattern {
+    /// Compiles a phrase; the error says what is wrong with it.
+    pub fn compile(phrase: &str) -> Result<Pattern, String> {
+        let (body, stem) = match phrase.strip_suffix('*') {
+            Some(body) => (body, true),
+            None => (phrase, false),
+        };
+        if body.contains('*') {
+            return Err(format!(
+                "`*` is allowed only at the very end of a phrase, in `{phrase}`"
+            ));
+        }
+        let mut tokens = tokenize(body);
+        if stem && tokens.last().is_none_or(|t| t.kind != Kind::Word) {
+            return Err(format!("`*` must directly follow a word, in `{phrase}`"));
+        }
+        while tokens.first().is_some_and(|t| t.kind == Kind::Sep) {
+            tokens.remove(0);
+        }
+        while tokens.last().is_some_and(|t| t.kind == Kind::Sep) {
+            tokens.pop();
+        }
+        if !tokens.iter().any(|t| t.kind == Kind::Word) {
+            return Err(if phrase.trim().is_empty() {
+                "a phrase is empty".to_string()
+            } else {
+                format!("the phrase `{phrase}` has no word to match (letters or digits)")
+            });
+        }
+        Ok(Pattern {
+            source: phrase.to_string(),
+            tokens,
+            stem,
+        })
+    }
+
+    fn first_word(&self) -> Option<&str> {
+        match self.tokens.first() {
+            Some(t) if t.kind == Kind::Word && !(self.stem && self.tokens.len() == 1) => {
+                Some(&t.norm)
+            }
+            _ => None,
+        }
+    }
+
+    fn matches_at(&self, doc: &[Token], at: usize) -> bool {
+        let n = self.tokens.len();
+        if at + n > doc.len() {
+            return false;
+        }
+        self.tokens.iter().zip(&doc[at..at + n]).enumerate().all(|(k, (p, t))| {
+            p.kind == t.kind
+                && match p.kind {
+                    Kind::Sep => true,
+                    Kind::Word if self.stem && k == n - 1 => t.norm.starts_with(&p.norm),
+                    _ => p.norm == t.norm,
+                }
+        })
+    }
+}
+
+/// One match of a pattern: its tokens, its first and last word (as word ordinals), and which
+/// pattern of the set it was.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    pub tokens: Range<usize>,
+    pub first_word: usize,
+    pub last_word: usize,
+    pub pattern: usize,
+}
+
+/// A text ready for matching.
+#[derive(Debug)]
+pub struct Doc<'t> {
+    pub text: &'t str,
+    tokens: Vec<Token>,
+    /// For each token, the ordinal of the last word at or before it.
+    word_at: Vec<usize>,
+    /// For each word ordinal, its sentence.
+    sentence_of_word: Vec<usize>,
+    sentence_starts: Vec<usize>,
+    by_first_word: HashMap<String, Vec<usize>>,
+    word_tokens: Vec<usize>,
+}
+
+impl<'t> Doc<'t> {
+    pub fn new(text: &'t str) -> Doc<'t> {
+        let tokens = tokenize(text);
+        let starts = sentence_starts(text);
+        let mut word_at = Vec::with_capacity(tokens.len());
+        let mut sentence_of_word = Vec::new();
+        let mut by_first_word: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut word_tokens = Vec::new();
+        for (i, t) in tokens.iter().enumerate() {
+            if t.kind == Kind::Word {
+                sentence_of_word.push(starts.partition_point(|&s| s <= t.span.start));
+                by_first_word.entry(t.norm.clone()).or_default().push(i);
+                word_tokens.push(i);
+            }
+            word_at.push(sentence_of_word.len().wrapping_sub(1));
+        }
+        Doc {
+            text,
+            tokens,
+            word_at,
+            sentence_of_word,
+            sentence_starts: starts,
+            by_first_word,
+            word_tokens,
+        }
+    }
+
+    /// The byte range of a hit in the text.
+    pub fn span(&self, hit: &Hit) -> Range<usize> {
+        self.tokens[hit.tokens.start].span.start..self.tokens[hit.tokens.end - 1].span.end
+    }
+
+    /// The byte range of the sentence a hit begins in, trimmed of white space.
+    pub fn sentence(&self, hit: &Hit) -> Range<usize> {
+        let s = self.sentence_of_word[hit.first_word];
+        let start = if s == 0 { 0 } else { self.sentence_starts[s - 1] };
+        let end = self.sentence_starts.get(s).copied().unwrap_or(self.text.len());
+        let raw = &self.text[start..end];
+        let lead = raw.len() - raw.trim_start().len();
+        let trail = raw.len() - raw.trim_end().len();
+        start + lead..(end - trail).max(start + lead)
+    }
+
+    fn hit(&self, start: usize, len: usize, pattern: usize) -> Hit {
+        let end = start + len;
+        // A pattern starts and ends with a word or punctuation; find its word ordinals.
+        let first_word = (start..end)
+            .find(|&i| self.tokens[i].kind == Kind::Word)
+            .map(|i| self.word_at[i])
+            .unwrap_or(0);
+        Hit {
+            tokens: start..end,
+            first_word,
+            last_word: self.word_at[end - 1],
+            pattern,
+        }
+    }
+
+    /// Every occurrence of any of `patterns`, leftmost-longest without overlap.
+    pub fn find(&self, patterns: &[Pattern]) -> Vec<Hit> {
+        let mut candidates: Vec<(usize, usize, usize)> = Vec::new();
+        for (p, pat) in patterns.iter().enumerate() {
+            let len = pat.tokens.len();
+            let mut test = |i: usize| {
+                if pat.matches_at(&self.tokens, i) {
+                    candidates.push((i, len, p));
+                }
+            };
+            match pat.first_word() {
+                Some(w) => self.by_first_word.get(w).into_iter().flatten().for_each(|&i| test(i)),
+                None if pat.tokens[0].kind == Kind::Word => {
+                    self.word_tokens.iter().for_each(|&i| test(i))
+                }
+                None => (0..self.tokens.len()).for_each(&mut test),
+            }
+        }
+        // Leftmost first; at one start, the longest; ties go to the earlier pattern.
+        candidates.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+        let mut out = Vec::new();
+        let mut next_free = 0;
+        for (start, len, p) in candidates {
+            if start >= next_free {
+                next_free = start + len;
+                out.push(self.hit(start, len, p));
+            }
+        }
+        out
+    }
+
+    fn same_sentence(&self, a: usize, b: usize) -> bool {
+        self.sentence_of_word[a] == self.sentence_of_word[b]
+    }
+}
+
+/// The negation vocabulary of a rubric, compiled (SPEC §3 `[negation]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Negation {
+    pub window: usize,
+    pub post_window: usize,
+    pub cues: Vec<Pattern>,
+    pub post_cues: Vec<Pattern>,
+    pub pseudo: Vec<Pattern>,
+    pub terminators: Vec<Pattern>,
+}
+
+/// Which side of the phrase the negating cue stands on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    Before,
+    After,
+}
+
+/// The negation cues found in one document, ready to test occurrences against.
+#[derive(Debug)]
+pub struct Cues {
+    before: Vec<Hit>,
+    after: Vec<Hit>,
+    terminators: Vec<Hit>,
+    window: usize,
+    post_window: usize,
+}
+
+impl Cues {
+    pub fn find(doc: &Doc<'_>, negation: &Negation) -> Cues {
+        let pseudo = doc.find(&negation.pseudo);
+        let outside_pseudo = |h: &Hit| {
+            !pseudo
+                .iter()
+                .any(|p| p.tokens.start <= h.tokens.start && h.tokens.end <= p.tokens.end)
+        };
+        let found = |patterns: &[Pattern], window: usize| {
+            if window == 0 {
+                Vec::new()
+            } else {
+                doc.find(patterns).into_iter().filter(outside_pseudo).collect()
+            }
+        };
+        Cues {
+            before: found(&negation.cues, negation.window),
+            after: found(&negation.post_cues, negation.post_window),
+            terminators: doc.find(&negation.terminators),
+            window: negation.window,
+            post_window: negation.post_window,
+        }
+    }
+
+    fn terminated(&self, after_word: usize, before_word: usize) -> bool {
+        self.terminators
+            .iter()
+            .any(|t| t.first_word > after_word && t.last_word < before_word)
+    }
+
+    /// The cue that negates `hit`, if any: the nearest one before it, else the nearest after.
+    pub fn negating(&self, doc: &Doc<'_>, hit: &Hit) -> Option<(&Hit, Side)> {
+        let before = self
+            .before
+            .iter()
+            .filter(|c| {
+                c.last_word < hit.first_word
+                    && hit.first_word - c.last_word <= self.window
+                    && doc.same_sentence(c.first_word, hit.first_word)
+                    && doc.same_sentence(c.last_word, hit.first_word)
+                    && !self.terminated(c.last_word, hit.first_word)
+            })
+            .max_by_key(|c| c.last_word);
+        if let Some(c) = before {
+            return Some((c, Side::Before));
+        }
+        self.after
+            .iter()
+            .filter(|c| {
+                c.first_word > hit.last_word
+                    && c.first_word - hit.last_word <= self.post_window
+                    && doc.same_sentence(hit.first_word, c.first_word)
+                    && !self.terminated(hit.last_word, c.first_word)
+            })
+            .min_by_key(|c| c.first_word)
+            .map(|c| (c, Side::After))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pats(phrases: &[&str]) -> Vec<Pattern> {
+        phrases.iter().map(|p| Pattern::compile(p).unwrap()).collect()
+    }
+
+    fn matched(text: &str, phrases: &[&str]) -> Vec<String> {
+        let doc = Doc::new(text);
+        doc.find(&pats(phrases))
+            .iter()
+            .map(|h| text[doc.span(h)].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn whole_words_only() {
+        assert_eq!(matched("the anti-extremism plan", &["extremism"]), ["extremism"]);
+        assert!(matched("send an e-mail", &["email"]).is_empty());
+        assert!(matched("mentors", &["mentor"]).is_empty());
+        assert!(matched("the people's plan", &["people"]).is_empty());
+        assert_eq!(matched("One - on - One talks", &["one-on-one"]), ["One - on - One"]);
+        assert!(matched("one, on one", &["one on one"]).is_empty());
+    }
+
+    #[test]
+    fn stems_match_any_ending() {
+        assert_eq!(
+            matched("Radicalisation and radicalization, radical", &["radicali*"]),
+            ["Radicalisation", "radicalization"]
+        );
+        assert_eq!(matched("a mentor and mentors", &["mentor*"]), ["mentor", "mentors"]);
+        assert_eq!(matched("tailor-made plans", &["tailor-ma*"]), ["tailor-made"]);
+    }
+
+    #[test]
+    fn leftmost_longest_without_overlap() {
+        assert_eq!(
+            matched("individual mentoring and mentoring", &["mentoring", "individual mentoring"]),
+            ["individual mentoring", "mentoring"]
+        );
+        assert_eq!(matched("no no no", &["no no"]), ["no no"]);
+    }
+
+    #[test]
+    fn bad_phrases_are_rejected() {
+        assert!(Pattern::compile("").is_err());
+        assert!(Pattern::compile("  -- ").is_err());
+        assert!(Pattern::compile("a*b").is_err());
+        assert!(Pattern::compile("a *").is_err());
+        assert!(Pattern::compile("**").is_err());
+        assert!(Pattern::compile("u.s.").is_ok());
+    }
+
+    fn negation(window: usize, post_window: usize) -> Negation {
+        Negation {
+            window,
+            post_window,
+            cues: pats(&["no", "not", "lack of", "without"]),
+            post_cues: pats(&["absent", "was not"]),
+            pseudo: pats(&["not only", "no doubt"]),
+            terminators: pats(&["but", "however"]),
+        }
+    }
+
+    fn negated(text: &str, phrase: &str, window: usize) -> Vec<bool> {
+        let doc = Doc::new(text);
+        let cues = Cues::find(&doc, &negation(window, window));
+        doc.find(&pats(&[phrase]))
+            .iter()
+            .map(|h| cues.negating(&doc, h).is_some())
+            .collect()
+    }
+
+    #[test]
+    fn cue_window_counts_words_after_the_cue() {
+        assert_eq!(negated("no funding for any real individual mentoring", "individual mentoring", 5), [true]);
+        assert_eq!(negated("no funding for any real individual mentoring", "individual mentoring", 4), [false]);
+        assert_eq!(negated("no funding for any real good individual mentoring", "individual mentoring", 5), [false]);
+        assert_eq!(negated("mentoring for young men was absent", "mentoring", 5), [true]);
+        assert_eq!(negated("mentoring for young men then was absent", "mentoring", 5), [false]);
+        assert_eq!(negated("mentoring for young men was absent", "mentoring", 0), [false]);
+    }
+
+    #[test]
+    fn negation_stays_in_its_sentence_and_stops_at_terminators() {
+        assert_eq!(negated("There was no plan. Mentoring began.", "mentoring", 5), [false]);
+        assert_eq!(negated("There was no plan; mentoring began.", "mentoring", 5), [false]);
+        assert_eq!(negated("No plan\n\nmentoring began.", "mentoring", 5), [false]);
+        assert_eq!(negated("no plan, but mentoring began", "mentoring", 5), [false]);
+        assert_eq!(negated("no 3.5 mentoring", "mentoring", 5), [true]);
+    }
+
+    #[test]
+    fn pseudo_cues_and_own_words_do_not_negate() {
+        assert_eq!(negated("not only mentoring", "mentoring", 5), [false]);
+        assert_eq!(negated("no doubt mentoring helps", "mentoring", 5), [false]);
+        assert_eq!(negated("a lack of transparency", "lack of transparency", 5), [false]);
+        assert_eq!(negated("it was without mentoring", "mentoring", 5), [true]);
+    }
+}

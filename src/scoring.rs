@@ -1,0 +1,472 @@
+//! Scoring: from what was found to levels, totals, statuses and ranks (SPEC §5, §6).
+//!
+//! Pure: it reads no file and prints nothing. Its inputs are what `assess` gathered for each
+//! criterion (text findings, a formula's value, assessments); its output is a [`Scorecard`].
+//! Everything here can be tested with hand-built inputs.
+
+use rust_decimal::Decimal;
+use rust_decimal::MathematicalOps;
+
+use crate::decimal::round;
+use crate::program::Assessment;
+use crate::rubric::{Aggregation, Criterion, Direction, Method, MissingPolicy, Rubric, Scale};
+
+/// Where a criterion's level came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Evidence,
+    Metric,
+    Rating,
+    Override,
+    NotApplicable,
+    Missing,
+}
+
+impl Source {
+    pub fn name(self) -> &'static str {
+        match self {
+            Source::Evidence => "evidence",
+            Source::Metric => "metric",
+            Source::Rating => "rating",
+            Source::Override => "override",
+            Source::NotApplicable => "not_applicable",
+            Source::Missing => "missing",
+        }
+    }
+}
+
+/// A place in a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// One occurrence of an indicator's phrase, located and quoted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// Index of the indicator in its criterion.
+    pub indicator: usize,
+    pub phrase: String,
+    /// The matched words as written.
+    pub matched: String,
+    pub place: Place,
+    /// The sentence as written.
+    pub sentence: String,
+    pub negation: Option<Cue>,
+}
+
+/// The negation cue that cancelled a finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cue {
+    pub text: String,
+    pub place: Place,
+    /// True when the cue follows the phrase ("mentoring was absent").
+    pub after: bool,
+}
+
+/// A fact as a formula used it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FactUse {
+    pub name: String,
+    pub value: Decimal,
+    pub unit: Option<String>,
+    /// (value in the base currency, base, rate) when the fact was converted.
+    pub converted: Option<(Decimal, String, Decimal)>,
+}
+
+/// A formula evaluated for one programme.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MetricValue {
+    pub formula: String,
+    pub value: Result<Decimal, String>,
+    pub facts: Vec<FactUse>,
+}
+
+/// What `assess` gathered for one criterion.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Gathered {
+    /// Findings in the text; None when the programme has no text.
+    Evidence(Option<Vec<Finding>>),
+    Metric(MetricValue),
+    Rating,
+}
+
+/// How one indicator fared.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndicatorTally {
+    pub indicator: usize,
+    /// Occurrences not negated.
+    pub affirmed: usize,
+    pub negated: usize,
+    pub counts: bool,
+}
+
+/// One criterion of one programme, scored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CriterionScore {
+    pub source: Source,
+    /// The level used: from evidence, metric, rating or override.
+    pub level: Option<i64>,
+    /// The level computed from evidence or metric (also when overridden).
+    pub computed: Option<i64>,
+    /// Score of `level`, 0 to 100; 0 for a missing criterion under `missing = "zero"`.
+    pub score: Option<Decimal>,
+    /// The normalised weight actually used in the total.
+    pub weight: Decimal,
+    /// weight × score.
+    pub contribution: Decimal,
+    /// Why the criterion is missing, or why it does not apply.
+    pub reason: Option<String>,
+    pub gathered: Gathered,
+    pub tallies: Vec<IndicatorTally>,
+    /// Every assessment of this criterion (rating, override, advisory, not applicable).
+    pub assessments: Vec<Assessment>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Ok,
+    Partial,
+    Insufficient,
+}
+
+impl Status {
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Ok => "ok",
+            Status::Partial => "partial",
+            Status::Insufficient => "insufficient",
+        }
+    }
+}
+
+/// One programme's row of the scorecard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProgramScore {
+    pub program_id: String,
+    pub program_name: String,
+    pub country: String,
+    pub region: String,
+    pub period: String,
+    /// The description file, as given.
+    pub path: String,
+    pub criteria: Vec<CriterionScore>,
+    /// The exact total; None when insufficient.
+    pub total: Option<Decimal>,
+    pub coverage: Decimal,
+    pub status: Status,
+    pub band: Option<String>,
+    pub rank: Option<usize>,
+}
+
+impl ProgramScore {
+    /// The total as displayed: rounded to 2 places, half away from zero.
+    pub fn displayed_total(&self) -> Option<Decimal> {
+        self.total.map(|t| round(t, 2))
+    }
+}
+
+/// Every programme scored with one rubric, ranked.
+#[derive(Debug, Clone)]
+pub struct Scorecard {
+    pub rows: Vec<ProgramScore>,
+}
+
+/// Level of a metric value by thresholds (SPEC §5).
+pub fn threshold_level(value: Decimal, thresholds: &[Decimal], direction: Direction, scale: &Scale) -> i64 {
+    match direction {
+        // v < t[0] → min; t[i-1] ≤ v < t[i] → min+i; v ≥ t[k-1] → max.
+        Direction::HigherIsBetter => scale.min + thresholds.iter().filter(|&&t| value >= t).count() as i64,
+        // v ≤ t[0] → max; t[i-1] < v ≤ t[i] → max-i; v > t[k-1] → min.
+        Direction::LowerIsBetter => scale.max - thresholds.iter().filter(|&&t| value > t).count() as i64,
+    }
+}
+
+/// The median level; for an even count, the lower of the two middle levels.
+pub fn median(levels: &[i64]) -> Option<i64> {
+    if levels.is_empty() {
+        return None;
+    }
+    let mut v = levels.to_vec();
+    v.sort_unstable();
+    Some(v[(v.len() - 1) / 2])
+}
+
+/// Scores one criterion before aggregation (weight and contribution are filled in later).
+pub fn score_criterion(
+    criterion: &Criterion,
+    scale: &Scale,
+    gathered: Gathered,
+    assessments: Vec<Assessment>,
+) -> CriterionScore {
+    let mut tallies = Vec::new();
+    let computed: Result<i64, String> = match (&criterion.method, &gathered) {
+        (Method::Evidence { base, indicators }, Gathered::Evidence(findings)) => match findings {
+            None => Err("the program has no text".to_string()),
+            Some(f) if f.is_empty() => Err("no evidence in text".to_string()),
+            Some(f) => {
+                let mut points: i64 = 0;
+                for (i, ind) in indicators.iter().enumerate() {
+                    let affirmed = f.iter().filter(|o| o.indicator == i && o.negation.is_none()).count();
+                    let negated = f.iter().filter(|o| o.indicator == i && o.negation.is_some()).count();
+                    let counts = affirmed >= ind.min_matches;
+                    if counts {
+                        points = points.saturating_add(ind.points);
+                    }
+                    if affirmed + negated > 0 {
+                        tallies.push(IndicatorTally { indicator: i, affirmed, negated, counts });
+                    }
+                }
+                Ok(scale.clamp(base.saturating_add(points)))
+            }
+        },
+        (Method::Metric { thresholds, direction, .. }, Gathered::Metric(m)) => m
+            .value
+            .clone()
+            .map(|v| threshold_level(v, thresholds, *direction, scale)),
+        _ => Err("no assessment".to_string()),
+    };
+    let is_rating = matches!(criterion.method, Method::Rating);
+    let not_applicable = assessments.iter().find(|a| a.not_applicable);
+    let (source, level, reason) = if let Some(na) = not_applicable {
+        (Source::NotApplicable, None, Some(na.rationale.clone()))
+    } else {
+        let chosen: Vec<i64> = assessments
+            .iter()
+            .filter(|a| is_rating || a.override_level)
+            .filter_map(|a| a.level)
+            .collect();
+        match (median(&chosen), &computed) {
+            (Some(l), _) if is_rating => (Source::Rating, Some(l), None),
+            (Some(l), _) => (Source::Override, Some(l), None),
+            (None, Ok(l)) if !is_rating => (
+                if matches!(criterion.method, Method::Metric { .. }) { Source::Metric } else { Source::Evidence },
+                Some(*l),
+                None,
+            ),
+            (None, Err(why)) => (Source::Missing, None, Some(why.clone())),
+            (None, Ok(_)) => (Source::Missing, None, Some("no assessment".to_string())),
+        }
+    };
+    CriterionScore {
+        source,
+        level,
+        computed: if is_rating { None } else { computed.ok() },
+        score: level.map(|l| scale.score(l)),
+        weight: Decimal::ZERO,
+        contribution: Decimal::ZERO,
+        reason,
+        gathered,
+        tallies,
+        assessments,
+    }
+}
+
+/// Fills in weights, contributions, total, coverage, status and band of one programme.
+/// Returns the ids and reasons of missing criteria when the policy makes them an error.
+pub fn aggregate(rubric: &Rubric, row: &mut ProgramScore) -> Result<(), Vec<(String, String)>> {
+    let crits = &rubric.criteria;
+    if rubric.missing == MissingPolicy::Error {
+        let missing: Vec<(String, String)> = row
+            .criteria
+            .iter()
+            .zip(crits)
+            .filter(|(c, _)| c.source == Source::Missing)
+            .map(|(c, k)| (k.id.clone(), c.reason.clone().unwrap_or_default()))
+            .collect();
+        if !missing.is_empty() {
+            return Err(missing);
+        }
+    }
+    let applicable_weight: Decimal = row
+        .criteria
+        .iter()
+        .zip(crits)
+        .filter(|(c, _)| c.source != Source::NotApplicable)
+        .map(|(_, k)| k.weight)
+        .sum();
+    let evidenced_weight: Decimal = row
+        .criteria
+        .iter()
+        .zip(crits)
+        .filter(|(c, _)| !matches!(c.source, Source::NotApplicable | Source::Missing))
+        .map(|(_, k)| k.weight)
+        .sum();
+    row.coverage = if applicable_weight.is_zero() {
+        Decimal::ZERO
+    } else {
+        evidenced_weight * Decimal::ONE_HUNDRED / applicable_weight
+    };
+    let zero_missing = rubric.missing == MissingPolicy::Zero;
+    for c in &mut row.criteria {
+        if c.source == Source::Missing && zero_missing {
+            c.score = Some(Decimal::ZERO);
+        }
+    }
+    // Criteria that take part in the total, with their raw weights and scores.
+    let parts: Vec<(usize, Decimal, Decimal)> = row
+        .criteria
+        .iter()
+        .zip(crits)
+        .enumerate()
+        .filter_map(|(i, (c, k))| c.score.filter(|_| c.source != Source::NotApplicable).map(|s| (i, k.weight, s)))
+        .collect();
+    let used_weight: Decimal = parts.iter().map(|p| p.1).sum();
+    if !used_weight.is_zero() {
+        for &(i, w, s) in &parts {
+            let c = &mut row.criteria[i];
+            c.weight = w / used_weight;
+            c.contribution = c.weight * s;
+        }
+    }
+    let total = if used_weight.is_zero() {
+        None
+    } else {
+        let weighted = parts.iter().filter(|p| !p.1.is_zero());
+        Some(match rubric.aggregation {
+            Aggregation::WeightedMean => row.criteria.iter().map(|c| c.contribution).sum(),
+            Aggregation::Geometric => geometric(weighted.map(|&(_, w, s)| (w / used_weight, s))),
+            Aggregation::Minimum => weighted.map(|p| p.2).min().unwrap_or(Decimal::ZERO),
+        })
+    };
+    row.status = if total.is_none() {
+        Status::Insufficient
+    } else if row.coverage == Decimal::ONE_HUNDRED {
+        Status::Ok
+    } else if row.coverage >= rubric.min_coverage {
+        Status::Partial
+    } else {
+        Status::Insufficient
+    };
+    row.total = total.filter(|_| row.status != Status::Insufficient);
+    row.band = match row.displayed_total() {
+        Some(t) => rubric.bands.iter().find(|b| b.min <= t).map(|b| b.label.clone()),
+        None => None,
+    };
+    Ok(())
+}
+
+/// Π sᵢ^nᵢ for normalised weights nᵢ; 0 when any sᵢ is 0. Computed as exp(Σ nᵢ·ln sᵢ), and
+/// exactly when every score is the same.
+fn geometric(parts: impl Iterator<Item = (Decimal, Decimal)>) -> Decimal {
+    let parts: Vec<(Decimal, Decimal)> = parts.collect();
+    if parts.iter().any(|p| p.1.is_zero()) {
+        return Decimal::ZERO;
+    }
+    if let Some(first) = parts.first()
+        && parts.iter().all(|p| p.1 == first.1)
+    {
+        return first.1;
+    }
+    let mut log = Decimal::ZERO;
+    for &(n, s) in &parts {
+        log += n * s.checked_ln().unwrap_or(Decimal::ZERO);
+    }
+    log.checked_exp().unwrap_or(Decimal::ZERO)
+}
+
+/// Ranks rows by displayed total (standard competition ranking, highest first) and sorts them
+/// by rank, then program id; insufficient rows have no rank and come last.
+pub fn rank(rows: &mut [ProgramScore]) {
+    let totals: Vec<Option<Decimal>> = rows.iter().map(ProgramScore::displayed_total).collect();
+    for (row, own) in rows.iter_mut().zip(&totals) {
+        row.rank = own.map(|t| 1 + totals.iter().filter(|o| o.is_some_and(|x| x > t)).count());
+    }
+    rows.sort_by(|a, b| {
+        let ka = a.rank.unwrap_or(usize::MAX);
+        let kb = b.rank.unwrap_or(usize::MAX);
+        ka.cmp(&kb).then_with(|| a.program_id.cmp(&b.program_id))
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    fn scale() -> Scale {
+        Scale { min: 0, max: 4, labels: vec![] }
+    }
+
+    #[test]
+    fn thresholds_at_their_boundaries() {
+        let t: Vec<Decimal> = ["0.01", "0.02", "0.05", "0.10"].iter().map(|s| d(s)).collect();
+        let hi = |v: &str| threshold_level(d(v), &t, Direction::HigherIsBetter, &scale());
+        let lo = |v: &str| threshold_level(d(v), &t, Direction::LowerIsBetter, &scale());
+        for (v, h, l) in [
+            ("0", 0, 4),
+            ("0.01", 1, 4),
+            ("0.0100001", 1, 3),
+            ("0.02", 2, 3),
+            ("0.05", 3, 2),
+            ("0.06", 3, 1),
+            ("0.10", 4, 1),
+            ("0.1000001", 4, 0),
+            ("-5", 0, 4),
+        ] {
+            assert_eq!((hi(v), lo(v)), (h, l), "value {v}");
+        }
+        let s = Scale { min: -2, max: 2, labels: vec![] };
+        assert_eq!(threshold_level(d("0.03"), &t, Direction::HigherIsBetter, &s), 0);
+    }
+
+    #[test]
+    fn median_takes_the_lower_middle() {
+        assert_eq!(median(&[3]), Some(3));
+        assert_eq!(median(&[4, 1, 3]), Some(3));
+        assert_eq!(median(&[1, 4, 2, 3]), Some(2));
+        assert_eq!(median(&[]), None);
+    }
+
+    #[test]
+    fn geometric_mean_is_close_and_exact_when_equal() {
+        assert_eq!(geometric([(d("0.5"), d("50")), (d("0.5"), d("50"))].into_iter()), d("50"));
+        let g = geometric([(d("0.5"), d("25")), (d("0.5"), d("100"))].into_iter());
+        assert_eq!(round(g, 2), d("50.00"));
+        assert_eq!(geometric([(d("0.5"), d("0")), (d("0.5"), d("100"))].into_iter()), d("0"));
+    }
+
+    fn row(total: Option<&str>, id: &str) -> ProgramScore {
+        ProgramScore {
+            program_id: id.to_string(),
+            program_name: String::new(),
+            country: String::new(),
+            region: String::new(),
+            period: String::new(),
+            path: String::new(),
+            criteria: vec![],
+            total: total.map(d),
+            coverage: Decimal::ZERO,
+            status: if total.is_some() { Status::Ok } else { Status::Insufficient },
+            band: None,
+            rank: None,
+        }
+    }
+
+    #[test]
+    fn competition_ranking_on_displayed_totals() {
+        let mut rows = vec![
+            row(Some("50"), "e"),
+            row(None, "a"),
+            row(Some("70.004"), "d"),
+            row(Some("69.996"), "c"),
+            row(Some("80"), "b"),
+        ];
+        rank(&mut rows);
+        let got: Vec<(String, Option<usize>)> = rows.iter().map(|r| (r.program_id.clone(), r.rank)).collect();
+        assert_eq!(
+            got,
+            [
+                ("b".to_string(), Some(1)),
+                ("c".to_string(), Some(2)),
+                ("d".to_string(), Some(2)),
+                ("e".to_string(), Some(4)),
+                ("a".to_string(), None),
+            ]
+        );
+    }
+}
