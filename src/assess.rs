@@ -23,20 +23,24 @@ pub fn score_program(rubric: &Rubric, program: &Program) -> ProgramScore {
         .iter()
         .map(|c| {
             let gathered = match &c.method {
-                Method::Evidence { indicators, .. } => Gathered::Evidence(match (&doc, &cues, text) {
-                    (Some(doc), Some(cues), Some(text)) => {
-                        let phrases: Vec<&[Pattern]> =
-                            indicators.iter().map(|i| i.phrases.as_slice()).collect();
-                        Some(
-                            evidence::scan(doc, cues, &phrases)
-                                .into_iter()
-                                .map(|o| finding(text, o))
-                                .collect(),
-                        )
-                    }
-                    _ => None,
-                }),
-                Method::Metric { formula, .. } => Gathered::Metric(metric(rubric, program, formula)),
+                Method::Evidence { indicators, .. } => {
+                    Gathered::Evidence(match (&doc, &cues, text) {
+                        (Some(doc), Some(cues), Some(text)) => {
+                            let phrases: Vec<&[Pattern]> =
+                                indicators.iter().map(|i| i.phrases.as_slice()).collect();
+                            Some(
+                                evidence::scan(doc, cues, &phrases)
+                                    .into_iter()
+                                    .map(|o| finding(text, o))
+                                    .collect(),
+                            )
+                        }
+                        _ => None,
+                    })
+                }
+                Method::Metric { formula, .. } => {
+                    Gathered::Metric(metric(rubric, program, formula))
+                }
                 Method::Rating => Gathered::Rating,
             };
             let assessments = program.assessments.get(&c.id).cloned().unwrap_or_default();
@@ -87,9 +91,11 @@ fn metric(rubric: &Rubric, program: &Program, formula: &crate::formula::Formula)
         };
         // Loading checked that every currency a formula meets has a rate.
         let converted = match (&rubric.currency, f.currency()) {
-            (Some(table), Some(cur)) if cur != table.base => table
-                .rate(cur)
-                .and_then(|rate| f.value.checked_mul(rate).map(|v| (v, table.base.clone(), rate))),
+            (Some(table), Some(cur)) if cur != table.base => table.rate(cur).and_then(|rate| {
+                f.value
+                    .checked_mul(rate)
+                    .map(|v| (v, table.base.clone(), rate))
+            }),
             _ => None,
         };
         facts.push(FactUse {

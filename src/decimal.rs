@@ -70,7 +70,10 @@ pub fn parse_decimal(s: &str) -> Result<Decimal, String> {
     };
     result.map(|d| d.normalize()).map_err(|e| {
         let msg = e.to_string();
-        if msg.contains("too large") || msg.contains("overflow") || msg.contains("Invalid") && t.len() > 28 {
+        if msg.contains("too large")
+            || msg.contains("overflow")
+            || msg.contains("Invalid") && t.len() > 28
+        {
             format!("`{s}` is out of range: polscore's decimals hold 28 significant digits")
         } else {
             bad()
@@ -96,7 +99,11 @@ pub fn fixed(d: Decimal, dp: u32) -> String {
 /// The shortest exact form of a decimal (`0.06`, `100000000000`).
 pub fn plain(d: Decimal) -> String {
     let n = d.normalize();
-    if n.is_zero() { "0".to_string() } else { n.to_string() }
+    if n.is_zero() {
+        "0".to_string()
+    } else {
+        n.to_string()
+    }
 }
 
 #[cfg(test)]

@@ -185,12 +185,7 @@ impl Diagnostic {
         let pad = " ".repeat(gutter);
         match (&self.path, &self.location) {
             (Some(path), Some(loc)) => {
-                out += &format!(
-                    "{pad}--> {}:{}:{}\n",
-                    path.display(),
-                    loc.line,
-                    loc.column
-                );
+                out += &format!("{pad}--> {}:{}:{}\n", path.display(), loc.line, loc.column);
                 let shown: String = loc.line_text.replace('\t', " ");
                 out += &format!("{pad} |\n{} | {}\n", loc.line, shown);
                 out += &format!(
@@ -246,7 +241,11 @@ impl Diagnostics {
     }
 
     pub fn render(&self) -> String {
-        self.0.iter().map(Diagnostic::render).collect::<Vec<_>>().join("\n")
+        self.0
+            .iter()
+            .map(Diagnostic::render)
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 }
 
@@ -291,7 +290,9 @@ mod tests {
     #[test]
     fn renders_caret_under_the_span() {
         let f = SourceFile::new("r.toml", "[a]\nweigth = 1\n".to_string());
-        let d = f.error(4..10, "unknown key `weigth`").with_hint("did you mean `weight`?");
+        let d = f
+            .error(4..10, "unknown key `weigth`")
+            .with_hint("did you mean `weight`?");
         assert_eq!(
             d.render(),
             "error: unknown key `weigth`\n --> r.toml:2:1\n  |\n2 | weigth = 1\n  | ^^^^^^\n  = hint: did you mean `weight`?\n"

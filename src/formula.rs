@@ -94,7 +94,10 @@ impl Formula {
         if let Some(t) = tokens.get(p.pos) {
             return Err(ParseError {
                 span: t.span.clone(),
-                message: format!("unexpected `{}` after a complete expression", t.text(source)),
+                message: format!(
+                    "unexpected `{}` after a complete expression",
+                    t.text(source)
+                ),
             });
         }
         Ok(Formula {
@@ -158,7 +161,9 @@ impl Formula {
     ) -> Result<Decimal, EvalError> {
         Ok(match e {
             Expr::Number(d) => *d,
-            Expr::Fact(name) => fact(name).ok_or_else(|| EvalError::MissingFacts(vec![name.clone()]))?,
+            Expr::Fact(name) => {
+                fact(name).ok_or_else(|| EvalError::MissingFacts(vec![name.clone()]))?
+            }
             Expr::Neg(inner) => -self.eval_expr(inner, fact)?,
             Expr::Binary(op, l, r, rhs_span) => {
                 let a = self.eval_expr(l, fact)?;
@@ -238,7 +243,9 @@ fn lex(s: &str) -> Result<Vec<Token>, ParseError> {
             if text.starts_with('.') || text.ends_with('.') {
                 return Err(ParseError {
                     span: i..end,
-                    message: format!("`{text}` is not a decimal number: write digits on both sides of the point"),
+                    message: format!(
+                        "`{text}` is not a decimal number: write digits on both sides of the point"
+                    ),
                 });
             }
             out.push(Token {
@@ -259,7 +266,9 @@ fn lex(s: &str) -> Result<Vec<Token>, ParseError> {
             if !is_fact_name(name) {
                 return Err(ParseError {
                     span: i..end,
-                    message: format!("`{name}` is not a valid fact name: use lower-case ASCII letters, digits and `_`, starting with a letter or `_`"),
+                    message: format!(
+                        "`{name}` is not a valid fact name: use lower-case ASCII letters, digits and `_`, starting with a letter or `_`"
+                    ),
                 });
             }
             out.push(Token {
@@ -275,7 +284,9 @@ fn lex(s: &str) -> Result<Vec<Token>, ParseError> {
         } else {
             return Err(ParseError {
                 span: i..i + c.len_utf8(),
-                message: format!("unexpected character `{c}`: formulas use + - * / ( ), numbers and fact names"),
+                message: format!(
+                    "unexpected character `{c}`: formulas use + - * / ( ), numbers and fact names"
+                ),
             });
         }
     }
@@ -321,7 +332,12 @@ impl Parser<'_> {
             let rhs_start = self.start();
             let right = self.term()?;
             let op = if c == '+' { Op::Add } else { Op::Sub };
-            left = Expr::Binary(op, Box::new(left), Box::new(right), rhs_start..self.end_of_previous());
+            left = Expr::Binary(
+                op,
+                Box::new(left),
+                Box::new(right),
+                rhs_start..self.end_of_previous(),
+            );
         }
         Ok(left)
     }
@@ -333,7 +349,12 @@ impl Parser<'_> {
             let rhs_start = self.start();
             let right = self.unary()?;
             let op = if c == '*' { Op::Mul } else { Op::Div };
-            left = Expr::Binary(op, Box::new(left), Box::new(right), rhs_start..self.end_of_previous());
+            left = Expr::Binary(
+                op,
+                Box::new(left),
+                Box::new(right),
+                rhs_start..self.end_of_previous(),
+            );
         }
         Ok(left)
     }
@@ -354,7 +375,8 @@ impl Parser<'_> {
         let Some(t) = self.tokens.get(self.pos) else {
             return Err(ParseError {
                 span: self.len..self.len,
-                message: "the formula ends where a number, fact name or `(` was expected".to_string(),
+                message: "the formula ends where a number, fact name or `(` was expected"
+                    .to_string(),
             });
         };
         self.pos += 1;
@@ -410,7 +432,10 @@ mod tests {
 
     #[test]
     fn facts_are_exact() {
-        let v = eval("misused / budget", &[("misused", "6000000000"), ("budget", "100000000000")]);
+        let v = eval(
+            "misused / budget",
+            &[("misused", "6000000000"), ("budget", "100000000000")],
+        );
         assert_eq!(v.unwrap(), d("0.06"));
     }
 
@@ -454,6 +479,9 @@ mod tests {
     #[test]
     fn lists_fact_names() {
         let f = Formula::parse("(prevention - misused) / budget").unwrap();
-        assert_eq!(f.facts().into_iter().collect::<Vec<_>>(), ["budget", "misused", "prevention"]);
+        assert_eq!(
+            f.facts().into_iter().collect::<Vec<_>>(),
+            ["budget", "misused", "prevention"]
+        );
     }
 }

@@ -10,8 +10,8 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
-use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
 use toml::Spanned;
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
@@ -55,7 +55,10 @@ impl Text {
         let in_file = if self.map.is_empty() {
             offset
         } else {
-            let i = self.map.partition_point(|&(t, _)| t <= offset).saturating_sub(1);
+            let i = self
+                .map
+                .partition_point(|&(t, _)| t <= offset)
+                .saturating_sub(1);
             self.map.get(i).map_or(0, |&(_, f)| f)
         };
         self.file.line_col(in_file)
@@ -157,7 +160,9 @@ impl<'de> Deserialize<'de> for RawFact {
         impl<'de> Visitor<'de> for V {
             type Value = RawFact;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a number or a table `{ value = ..., unit = \"...\", source = \"...\" }`")
+                f.write_str(
+                    "a number or a table `{ value = ..., unit = \"...\", source = \"...\" }`",
+                )
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawFact, A::Error> {
                 let t = RawFactTable::deserialize(de::value::MapAccessDeserializer::new(map))?;
@@ -223,7 +228,10 @@ struct RawAssessment {
 /// Whether `path` is a file polscore reads as a program description.
 pub fn is_description(path: &Path) -> bool {
     matches!(
-        path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref(),
+        path.extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref(),
         Some("toml" | "md" | "txt")
     )
 }
@@ -231,7 +239,10 @@ pub fn is_description(path: &Path) -> bool {
 /// Loads a program description (`.toml`, `.md` or `.txt`) for scoring with `rubric`.
 pub fn load(path: &Path, rubric: &Rubric) -> Result<Program, Diagnostics> {
     let file = SourceFile::read(path)?;
-    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
     if ext.as_deref() == Some("toml") {
         from_toml(file, rubric)
     } else {
@@ -244,7 +255,11 @@ pub fn load(path: &Path, rubric: &Rubric) -> Result<Program, Diagnostics> {
 pub fn id_from_stem(stem: &str) -> String {
     let mut id = String::new();
     let mut dash = false;
-    for c in stem.to_lowercase().nfkd().filter(|c| !is_combining_mark(*c)) {
+    for c in stem
+        .to_lowercase()
+        .nfkd()
+        .filter(|c| !is_combining_mark(*c))
+    {
         if c.is_alphanumeric() {
             if dash && !id.is_empty() {
                 id.push('-');
@@ -317,11 +332,14 @@ fn from_toml(file: SourceFile, rubric: &Rubric) -> Result<Program, Diagnostics> 
     let p = raw.program.get_ref();
     if !valid_program_id(p.id.get_ref()) {
         diags.push(
-            file.error(p.id.span(), format!("invalid program id `{}`", p.id.get_ref()))
-                .with_hint(format!(
-                    "use lower-case letters, digits, `_` and `-`, e.g. `{}`",
-                    id_from_stem(p.id.get_ref())
-                )),
+            file.error(
+                p.id.span(),
+                format!("invalid program id `{}`", p.id.get_ref()),
+            )
+            .with_hint(format!(
+                "use lower-case letters, digits, `_` and `-`, e.g. `{}`",
+                id_from_stem(p.id.get_ref())
+            )),
         );
     }
     if p.name.get_ref().trim().is_empty() {
@@ -331,8 +349,14 @@ fn from_toml(file: SourceFile, rubric: &Rubric) -> Result<Program, Diagnostics> 
     let text = match (&p.text, &p.text_file) {
         (Some(t), Some(tf)) => {
             diags.push(
-                file.error(tf.span(), "a program has either `text` or `text_file`, not both")
-                    .with_hint(format!("remove `text` (line {}) or `text_file`", file.line_col(t.span().start).0)),
+                file.error(
+                    tf.span(),
+                    "a program has either `text` or `text_file`, not both",
+                )
+                .with_hint(format!(
+                    "remove `text` (line {}) or `text_file`",
+                    file.line_col(t.span().start).0
+                )),
             );
             None
         }
@@ -360,7 +384,11 @@ fn from_toml(file: SourceFile, rubric: &Rubric) -> Result<Program, Diagnostics> 
             name.get_ref().clone(),
             Fact {
                 value: f.value.get_ref().0,
-                unit: f.unit.as_ref().map(|u| u.get_ref().trim().to_string()).filter(|u| !u.is_empty()),
+                unit: f
+                    .unit
+                    .as_ref()
+                    .map(|u| u.get_ref().trim().to_string())
+                    .filter(|u| !u.is_empty()),
                 source: f.source.clone(),
             },
         );
@@ -370,7 +398,10 @@ fn from_toml(file: SourceFile, rubric: &Rubric) -> Result<Program, Diagnostics> 
     let mut assessments: BTreeMap<String, Vec<Assessment>> = BTreeMap::new();
     for (cid, a) in &raw.assessments {
         if let Some(assessment) = assessment(&file, cid, a, rubric, &mut diags) {
-            assessments.entry(cid.get_ref().clone()).or_default().push(assessment);
+            assessments
+                .entry(cid.get_ref().clone())
+                .or_default()
+                .push(assessment);
         }
     }
 
@@ -414,18 +445,30 @@ fn assessment(
             None => format!(
                 "rubric `{}` has the criteria {}",
                 rubric.id,
-                rubric.criteria.iter().map(|c| format!("`{}`", c.id)).collect::<Vec<_>>().join(", ")
+                rubric
+                    .criteria
+                    .iter()
+                    .map(|c| format!("`{}`", c.id))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         };
         diags.push(
-            file.error(cid.span(), format!("assessment of unknown criterion `{}`", cid.get_ref()))
-                .with_hint(hint),
+            file.error(
+                cid.span(),
+                format!("assessment of unknown criterion `{}`", cid.get_ref()),
+            )
+            .with_hint(hint),
         );
         return None;
     };
     let r = a.get_ref();
     let before = diags.len();
-    let rationale = r.rationale.as_ref().map(|s| s.get_ref().trim().to_string()).unwrap_or_default();
+    let rationale = r
+        .rationale
+        .as_ref()
+        .map(|s| s.get_ref().trim().to_string())
+        .unwrap_or_default();
     if rationale.is_empty() {
         diags.push(
             file.error(
@@ -446,7 +489,10 @@ fn assessment(
                 _ => {
                     diags.push(
                         file.error(l.span(), format!("level {} is not on the scale", plain(d)))
-                            .with_hint(format!("use a whole number from {} to {}", scale.min, scale.max)),
+                            .with_hint(format!(
+                                "use a whole number from {} to {}",
+                                scale.min, scale.max
+                            )),
                     );
                     None
                 }
@@ -455,11 +501,14 @@ fn assessment(
         None if r.not_applicable => None,
         None => {
             diags.push(
-                file.error(a.span(), format!("the assessment of `{}` has no level", criterion.id))
-                    .with_hint(format!(
-                        "add `level = ...` ({} to {}), or `not_applicable = true`",
-                        scale.min, scale.max
-                    )),
+                file.error(
+                    a.span(),
+                    format!("the assessment of `{}` has no level", criterion.id),
+                )
+                .with_hint(format!(
+                    "add `level = ...` ({} to {}), or `not_applicable = true`",
+                    scale.min, scale.max
+                )),
             );
             None
         }
@@ -474,7 +523,11 @@ fn assessment(
         evidence: r.evidence.clone(),
         override_level: r.override_level,
         not_applicable: r.not_applicable,
-        origin: format!("{}:{}", file.path.display(), file.line_col(a.span().start).0),
+        origin: format!(
+            "{}:{}",
+            file.path.display(),
+            file.line_col(a.span().start).0
+        ),
     })
 }
 
@@ -542,10 +595,9 @@ fn check_currencies(
 fn inline_text(file: &Arc<SourceFile>, t: &Spanned<String>) -> Text {
     let span = t.span();
     let map = match decode_string(&file.text[span.clone()]) {
-        Some((decoded, map)) if &decoded == t.get_ref() => map
-            .into_iter()
-            .map(|(d, f)| (d, f + span.start))
-            .collect(),
+        Some((decoded, map)) if &decoded == t.get_ref() => {
+            map.into_iter().map(|(d, f)| (d, f + span.start)).collect()
+        }
         // Should the decoder ever disagree with the toml crate, point at the value itself.
         _ => vec![(0, span.start)],
     };
@@ -559,12 +611,21 @@ fn inline_text(file: &Arc<SourceFile>, t: &Spanned<String>) -> Text {
 fn text_file(file: &Arc<SourceFile>, tf: &Spanned<String>) -> Result<Text, Diagnostic> {
     let rel = Path::new(tf.get_ref());
     let escapes = rel.is_absolute()
-        || rel
-            .components()
-            .any(|c| matches!(c, Component::ParentDir | Component::Prefix(_) | Component::RootDir));
+        || rel.components().any(|c| {
+            matches!(
+                c,
+                Component::ParentDir | Component::Prefix(_) | Component::RootDir
+            )
+        });
     if escapes || tf.get_ref().trim().is_empty() {
         return Err(file
-            .error(tf.span(), format!("text_file `{}` must be a path inside this file's folder", tf.get_ref()))
+            .error(
+                tf.span(),
+                format!(
+                    "text_file `{}` must be a path inside this file's folder",
+                    tf.get_ref()
+                ),
+            )
             .with_hint("write a relative path without `..`, such as `kz-2013.md`"));
     }
     let dir = file.path.parent().unwrap_or(Path::new("."));
@@ -572,18 +633,33 @@ fn text_file(file: &Arc<SourceFile>, tf: &Spanned<String>) -> Result<Text, Diagn
     let inside = match (dir.canonicalize(), path.canonicalize()) {
         (Ok(d), Ok(p)) => p.starts_with(d),
         (_, Err(e)) => {
-            return Err(file
-                .error(tf.span(), format!("cannot read text_file `{}`: {}", path.display(), io_reason(&e))));
+            return Err(file.error(
+                tf.span(),
+                format!(
+                    "cannot read text_file `{}`: {}",
+                    path.display(),
+                    io_reason(&e)
+                ),
+            ));
         }
         _ => true,
     };
     if !inside {
         return Err(file
-            .error(tf.span(), format!("text_file `{}` leads outside this file's folder", tf.get_ref()))
+            .error(
+                tf.span(),
+                format!(
+                    "text_file `{}` leads outside this file's folder",
+                    tf.get_ref()
+                ),
+            )
             .with_hint("keep the text next to the description, not behind a link elsewhere"));
     }
     let source = SourceFile::read(&path).map_err(|d| {
-        let mut located = file.error(tf.span(), format!("cannot use text_file `{}`: {}", tf.get_ref(), d.message));
+        let mut located = file.error(
+            tf.span(),
+            format!("cannot use text_file `{}`: {}", tf.get_ref(), d.message),
+        );
         located.hint = d.hint;
         located
     })?;
@@ -673,13 +749,21 @@ fn decode_string(raw: &str) -> Option<(String, Vec<(usize, usize)>)> {
 /// Finds the description files an argument names: the file itself, or every `.toml`, `.md`
 /// and `.txt` below a directory, in sorted path order.
 pub fn expand(arg: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
-    let meta = std::fs::metadata(arg)
-        .map_err(|e| Diagnostic::new(format!("cannot read `{}`: {}", arg.display(), io_reason(&e))))?;
+    let meta = std::fs::metadata(arg).map_err(|e| {
+        Diagnostic::new(format!(
+            "cannot read `{}`: {}",
+            arg.display(),
+            io_reason(&e)
+        ))
+    })?;
     if !meta.is_dir() {
         return Ok(vec![arg.to_path_buf()]);
     }
     let mut out = Vec::new();
-    for entry in walkdir::WalkDir::new(arg).follow_links(true).sort_by_file_name() {
+    for entry in walkdir::WalkDir::new(arg)
+        .follow_links(true)
+        .sort_by_file_name()
+    {
         let entry = entry.map_err(|e| {
             Diagnostic::new(format!("cannot read directory `{}`: {e}", arg.display()))
         })?;
@@ -709,8 +793,14 @@ mod tests {
 
     #[test]
     fn names_from_first_line() {
-        assert_eq!(name_from_text("\n\n  ## Aarhus model  \nbody").as_deref(), Some("Aarhus model"));
-        assert_eq!(name_from_text("Plain title\nbody").as_deref(), Some("Plain title"));
+        assert_eq!(
+            name_from_text("\n\n  ## Aarhus model  \nbody").as_deref(),
+            Some("Aarhus model")
+        );
+        assert_eq!(
+            name_from_text("Plain title\nbody").as_deref(),
+            Some("Plain title")
+        );
         assert_eq!(name_from_text("   \n"), None);
     }
 
@@ -738,7 +828,10 @@ mod tests {
     #[test]
     fn decodes_toml_strings_with_offsets() {
         check_decode(r#""a\tb\u00e9""#, "a\tbé");
-        check_decode("\"\"\"\nline one\r\nline \\\n   two\"\"\"", "line one\r\nline two");
+        check_decode(
+            "\"\"\"\nline one\r\nline \\\n   two\"\"\"",
+            "line one\r\nline two",
+        );
         check_decode("'''\nraw \\n'''", "raw \\n");
         check_decode("'x'", "x");
         let (_, map) = decode_string("\"\"\"\nab\"\"\"").unwrap();

@@ -174,12 +174,21 @@ pub struct Scorecard {
 }
 
 /// Level of a metric value by thresholds (SPEC §5).
-pub fn threshold_level(value: Decimal, thresholds: &[Decimal], direction: Direction, scale: &Scale) -> i64 {
+pub fn threshold_level(
+    value: Decimal,
+    thresholds: &[Decimal],
+    direction: Direction,
+    scale: &Scale,
+) -> i64 {
     match direction {
         // v < t[0] → min; t[i-1] ≤ v < t[i] → min+i; v ≥ t[k-1] → max.
-        Direction::HigherIsBetter => scale.min + thresholds.iter().filter(|&&t| value >= t).count() as i64,
+        Direction::HigherIsBetter => {
+            scale.min + thresholds.iter().filter(|&&t| value >= t).count() as i64
+        }
         // v ≤ t[0] → max; t[i-1] < v ≤ t[i] → max-i; v > t[k-1] → min.
-        Direction::LowerIsBetter => scale.max - thresholds.iter().filter(|&&t| value > t).count() as i64,
+        Direction::LowerIsBetter => {
+            scale.max - thresholds.iter().filter(|&&t| value > t).count() as i64
+        }
     }
 }
 
@@ -208,20 +217,38 @@ pub fn score_criterion(
             Some(f) => {
                 let mut points: i64 = 0;
                 for (i, ind) in indicators.iter().enumerate() {
-                    let affirmed = f.iter().filter(|o| o.indicator == i && o.negation.is_none()).count();
-                    let negated = f.iter().filter(|o| o.indicator == i && o.negation.is_some()).count();
+                    let affirmed = f
+                        .iter()
+                        .filter(|o| o.indicator == i && o.negation.is_none())
+                        .count();
+                    let negated = f
+                        .iter()
+                        .filter(|o| o.indicator == i && o.negation.is_some())
+                        .count();
                     let counts = affirmed >= ind.min_matches;
                     if counts {
                         points = points.saturating_add(ind.points);
                     }
                     if affirmed + negated > 0 {
-                        tallies.push(IndicatorTally { indicator: i, affirmed, negated, counts });
+                        tallies.push(IndicatorTally {
+                            indicator: i,
+                            affirmed,
+                            negated,
+                            counts,
+                        });
                     }
                 }
                 Ok(scale.clamp(base.saturating_add(points)))
             }
         },
-        (Method::Metric { thresholds, direction, .. }, Gathered::Metric(m)) => m
+        (
+            Method::Metric {
+                thresholds,
+                direction,
+                ..
+            },
+            Gathered::Metric(m),
+        ) => m
             .value
             .clone()
             .map(|v| threshold_level(v, thresholds, *direction, scale)),
@@ -241,7 +268,11 @@ pub fn score_criterion(
             (Some(l), _) if is_rating => (Source::Rating, Some(l), None),
             (Some(l), _) => (Source::Override, Some(l), None),
             (None, Ok(l)) if !is_rating => (
-                if matches!(criterion.method, Method::Metric { .. }) { Source::Metric } else { Source::Evidence },
+                if matches!(criterion.method, Method::Metric { .. }) {
+                    Source::Metric
+                } else {
+                    Source::Evidence
+                },
                 Some(*l),
                 None,
             ),
@@ -310,7 +341,11 @@ pub fn aggregate(rubric: &Rubric, row: &mut ProgramScore) -> Result<(), Vec<(Str
         .iter()
         .zip(crits)
         .enumerate()
-        .filter_map(|(i, (c, k))| c.score.filter(|_| c.source != Source::NotApplicable).map(|s| (i, k.weight, s)))
+        .filter_map(|(i, (c, k))| {
+            c.score
+                .filter(|_| c.source != Source::NotApplicable)
+                .map(|s| (i, k.weight, s))
+        })
         .collect();
     let used_weight: Decimal = parts.iter().map(|p| p.1).sum();
     if !used_weight.is_zero() {
@@ -341,7 +376,11 @@ pub fn aggregate(rubric: &Rubric, row: &mut ProgramScore) -> Result<(), Vec<(Str
     };
     row.total = total.filter(|_| row.status != Status::Insufficient);
     row.band = match row.displayed_total() {
-        Some(t) => rubric.bands.iter().find(|b| b.min <= t).map(|b| b.label.clone()),
+        Some(t) => rubric
+            .bands
+            .iter()
+            .find(|b| b.min <= t)
+            .map(|b| b.label.clone()),
         None => None,
     };
     Ok(())
@@ -389,12 +428,19 @@ mod tests {
     }
 
     fn scale() -> Scale {
-        Scale { min: 0, max: 4, labels: vec![] }
+        Scale {
+            min: 0,
+            max: 4,
+            labels: vec![],
+        }
     }
 
     #[test]
     fn thresholds_at_their_boundaries() {
-        let t: Vec<Decimal> = ["0.01", "0.02", "0.05", "0.10"].iter().map(|s| d(s)).collect();
+        let t: Vec<Decimal> = ["0.01", "0.02", "0.05", "0.10"]
+            .iter()
+            .map(|s| d(s))
+            .collect();
         let hi = |v: &str| threshold_level(d(v), &t, Direction::HigherIsBetter, &scale());
         let lo = |v: &str| threshold_level(d(v), &t, Direction::LowerIsBetter, &scale());
         for (v, h, l) in [
@@ -410,8 +456,15 @@ mod tests {
         ] {
             assert_eq!((hi(v), lo(v)), (h, l), "value {v}");
         }
-        let s = Scale { min: -2, max: 2, labels: vec![] };
-        assert_eq!(threshold_level(d("0.03"), &t, Direction::HigherIsBetter, &s), 0);
+        let s = Scale {
+            min: -2,
+            max: 2,
+            labels: vec![],
+        };
+        assert_eq!(
+            threshold_level(d("0.03"), &t, Direction::HigherIsBetter, &s),
+            0
+        );
     }
 
     #[test]
@@ -424,10 +477,16 @@ mod tests {
 
     #[test]
     fn geometric_mean_is_close_and_exact_when_equal() {
-        assert_eq!(geometric([(d("0.5"), d("50")), (d("0.5"), d("50"))].into_iter()), d("50"));
+        assert_eq!(
+            geometric([(d("0.5"), d("50")), (d("0.5"), d("50"))].into_iter()),
+            d("50")
+        );
         let g = geometric([(d("0.5"), d("25")), (d("0.5"), d("100"))].into_iter());
         assert_eq!(round(g, 2), d("50.00"));
-        assert_eq!(geometric([(d("0.5"), d("0")), (d("0.5"), d("100"))].into_iter()), d("0"));
+        assert_eq!(
+            geometric([(d("0.5"), d("0")), (d("0.5"), d("100"))].into_iter()),
+            d("0")
+        );
     }
 
     fn row(total: Option<&str>, id: &str) -> ProgramScore {
@@ -441,7 +500,11 @@ mod tests {
             criteria: vec![],
             total: total.map(d),
             coverage: Decimal::ZERO,
-            status: if total.is_some() { Status::Ok } else { Status::Insufficient },
+            status: if total.is_some() {
+                Status::Ok
+            } else {
+                Status::Insufficient
+            },
             band: None,
             rank: None,
         }
@@ -457,7 +520,10 @@ mod tests {
             row(Some("80"), "b"),
         ];
         rank(&mut rows);
-        let got: Vec<(String, Option<usize>)> = rows.iter().map(|r| (r.program_id.clone(), r.rank)).collect();
+        let got: Vec<(String, Option<usize>)> = rows
+            .iter()
+            .map(|r| (r.program_id.clone(), r.rank))
+            .collect();
         assert_eq!(
             got,
             [

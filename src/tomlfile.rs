@@ -6,7 +6,7 @@
 
 use serde::de::DeserializeOwned;
 
-use crate::diag::{suggest, Diagnostic, SourceFile};
+use crate::diag::{Diagnostic, SourceFile, suggest};
 
 /// Deserializes `file` into `T`, or one located diagnostic.
 pub fn parse<T: DeserializeOwned>(file: &SourceFile) -> Result<T, Diagnostic> {

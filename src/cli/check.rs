@@ -30,7 +30,11 @@ enum Kind {
 }
 
 fn kind(file: &SourceFile) -> Result<Kind, Diagnostic> {
-    let ext = file.path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    let ext = file
+        .path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
     if ext.as_deref() != Some("toml") {
         return Ok(Kind::Program);
     }
@@ -38,12 +42,16 @@ fn kind(file: &SourceFile) -> Result<Kind, Diagnostic> {
     match (table.contains_key("rubric"), table.contains_key("program")) {
         (true, false) => Ok(Kind::Rubric),
         (false, true) => Ok(Kind::Program),
-        (true, true) => Err(Diagnostic::new("the file has both a [rubric] and a [program] table")
-            .in_file(&file.path)
-            .with_hint("keep rubrics and program descriptions in separate files")),
-        (false, false) => Err(Diagnostic::new("the file is neither a rubric nor a program description")
-            .in_file(&file.path)
-            .with_hint("a rubric starts with a [rubric] table, a program description with [program]")),
+        (true, true) => Err(
+            Diagnostic::new("the file has both a [rubric] and a [program] table")
+                .in_file(&file.path)
+                .with_hint("keep rubrics and program descriptions in separate files"),
+        ),
+        (false, false) => Err(Diagnostic::new(
+            "the file is neither a rubric nor a program description",
+        )
+        .in_file(&file.path)
+        .with_hint("a rubric starts with a [rubric] table, a program description with [program]")),
     }
 }
 

@@ -95,7 +95,9 @@ fn write_output(path: Option<&PathBuf>, bytes: &[u8]) -> Result<(), Diagnostics>
             Ok(()) => Ok(()),
             // A closed pipe (`polscore score ... | head`) is the reader's choice, not an error.
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-            Err(e) => Err(Diagnostic::new(format!("cannot write to stdout: {}", io_reason(&e))).into()),
+            Err(e) => {
+                Err(Diagnostic::new(format!("cannot write to stdout: {}", io_reason(&e))).into())
+            }
         };
     };
     let dir = match path.parent() {
@@ -103,12 +105,18 @@ fn write_output(path: Option<&PathBuf>, bytes: &[u8]) -> Result<(), Diagnostics>
         _ => Path::new("."),
     };
     let fail = |e: std::io::Error| -> Diagnostics {
-        Diagnostic::new(format!("cannot write `{}`: {}", path.display(), io_reason(&e)))
-            .with_hint("check that the folder exists and is writable; nothing was written")
-            .into()
+        Diagnostic::new(format!(
+            "cannot write `{}`: {}",
+            path.display(),
+            io_reason(&e)
+        ))
+        .with_hint("check that the folder exists and is writable; nothing was written")
+        .into()
     };
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
-    tmp.write_all(bytes).and_then(|()| tmp.flush()).map_err(fail)?;
+    tmp.write_all(bytes)
+        .and_then(|()| tmp.flush())
+        .map_err(fail)?;
     tmp.persist(path).map_err(|e| fail(e.error))?;
     Ok(())
 }

@@ -70,14 +70,18 @@ impl Pattern {
         if at + n > doc.len() {
             return false;
         }
-        self.tokens.iter().zip(&doc[at..at + n]).enumerate().all(|(k, (p, t))| {
-            p.kind == t.kind
-                && match p.kind {
-                    Kind::Sep => true,
-                    Kind::Word if self.stem && k == n - 1 => t.norm.starts_with(&p.norm),
-                    _ => p.norm == t.norm,
-                }
-        })
+        self.tokens
+            .iter()
+            .zip(&doc[at..at + n])
+            .enumerate()
+            .all(|(k, (p, t))| {
+                p.kind == t.kind
+                    && match p.kind {
+                        Kind::Sep => true,
+                        Kind::Word if self.stem && k == n - 1 => t.norm.starts_with(&p.norm),
+                        _ => p.norm == t.norm,
+                    }
+            })
     }
 }
 
@@ -140,8 +144,16 @@ impl<'t> Doc<'t> {
     /// The byte range of the sentence a hit begins in, trimmed of white space.
     pub fn sentence(&self, hit: &Hit) -> Range<usize> {
         let s = self.sentence_of_word[hit.first_word];
-        let start = if s == 0 { 0 } else { self.sentence_starts[s - 1] };
-        let end = self.sentence_starts.get(s).copied().unwrap_or(self.text.len());
+        let start = if s == 0 {
+            0
+        } else {
+            self.sentence_starts[s - 1]
+        };
+        let end = self
+            .sentence_starts
+            .get(s)
+            .copied()
+            .unwrap_or(self.text.len());
         let raw = &self.text[start..end];
         let lead = raw.len() - raw.trim_start().len();
         let trail = raw.len() - raw.trim_end().len();
@@ -174,7 +186,12 @@ impl<'t> Doc<'t> {
                 }
             };
             match pat.first_word() {
-                Some(w) => self.by_first_word.get(w).into_iter().flatten().for_each(|&i| test(i)),
+                Some(w) => self
+                    .by_first_word
+                    .get(w)
+                    .into_iter()
+                    .flatten()
+                    .for_each(|&i| test(i)),
                 None if pat.tokens[0].kind == Kind::Word => {
                     self.word_tokens.iter().for_each(|&i| test(i))
                 }
@@ -239,7 +256,10 @@ impl Cues {
             if window == 0 {
                 Vec::new()
             } else {
-                doc.find(patterns).into_iter().filter(outside_pseudo).collect()
+                doc.find(patterns)
+                    .into_iter()
+                    .filter(outside_pseudo)
+                    .collect()
             }
         };
         Cues {
@@ -291,7 +311,10 @@ mod tests {
     use super::*;
 
     fn pats(phrases: &[&str]) -> Vec<Pattern> {
-        phrases.iter().map(|p| Pattern::compile(p).unwrap()).collect()
+        phrases
+            .iter()
+            .map(|p| Pattern::compile(p).unwrap())
+            .collect()
     }
 
     fn matched(text: &str, phrases: &[&str]) -> Vec<String> {
@@ -304,11 +327,17 @@ mod tests {
 
     #[test]
     fn whole_words_only() {
-        assert_eq!(matched("the anti-extremism plan", &["extremism"]), ["extremism"]);
+        assert_eq!(
+            matched("the anti-extremism plan", &["extremism"]),
+            ["extremism"]
+        );
         assert!(matched("send an e-mail", &["email"]).is_empty());
         assert!(matched("mentors", &["mentor"]).is_empty());
         assert!(matched("the people's plan", &["people"]).is_empty());
-        assert_eq!(matched("One - on - One talks", &["one-on-one"]), ["One - on - One"]);
+        assert_eq!(
+            matched("One - on - One talks", &["one-on-one"]),
+            ["One - on - One"]
+        );
         assert!(matched("one, on one", &["one on one"]).is_empty());
     }
 
@@ -318,14 +347,23 @@ mod tests {
             matched("Radicalisation and radicalization, radical", &["radicali*"]),
             ["Radicalisation", "radicalization"]
         );
-        assert_eq!(matched("a mentor and mentors", &["mentor*"]), ["mentor", "mentors"]);
-        assert_eq!(matched("tailor-made plans", &["tailor-ma*"]), ["tailor-made"]);
+        assert_eq!(
+            matched("a mentor and mentors", &["mentor*"]),
+            ["mentor", "mentors"]
+        );
+        assert_eq!(
+            matched("tailor-made plans", &["tailor-ma*"]),
+            ["tailor-made"]
+        );
     }
 
     #[test]
     fn leftmost_longest_without_overlap() {
         assert_eq!(
-            matched("individual mentoring and mentoring", &["mentoring", "individual mentoring"]),
+            matched(
+                "individual mentoring and mentoring",
+                &["mentoring", "individual mentoring"]
+            ),
             ["individual mentoring", "mentoring"]
         );
         assert_eq!(matched("no no no", &["no no"]), ["no no"]);
@@ -363,20 +401,62 @@ mod tests {
 
     #[test]
     fn cue_window_counts_words_after_the_cue() {
-        assert_eq!(negated("no funding for any real individual mentoring", "individual mentoring", 5), [true]);
-        assert_eq!(negated("no funding for any real individual mentoring", "individual mentoring", 4), [false]);
-        assert_eq!(negated("no funding for any real good individual mentoring", "individual mentoring", 5), [false]);
-        assert_eq!(negated("mentoring for young men was absent", "mentoring", 5), [true]);
-        assert_eq!(negated("mentoring for young men then was absent", "mentoring", 5), [false]);
-        assert_eq!(negated("mentoring for young men was absent", "mentoring", 0), [false]);
+        assert_eq!(
+            negated(
+                "no funding for any real individual mentoring",
+                "individual mentoring",
+                5
+            ),
+            [true]
+        );
+        assert_eq!(
+            negated(
+                "no funding for any real individual mentoring",
+                "individual mentoring",
+                4
+            ),
+            [false]
+        );
+        assert_eq!(
+            negated(
+                "no funding for any real good individual mentoring",
+                "individual mentoring",
+                5
+            ),
+            [false]
+        );
+        assert_eq!(
+            negated("mentoring for young men was absent", "mentoring", 5),
+            [true]
+        );
+        assert_eq!(
+            negated("mentoring for young men then was absent", "mentoring", 5),
+            [false]
+        );
+        assert_eq!(
+            negated("mentoring for young men was absent", "mentoring", 0),
+            [false]
+        );
     }
 
     #[test]
     fn negation_stays_in_its_sentence_and_stops_at_terminators() {
-        assert_eq!(negated("There was no plan. Mentoring began.", "mentoring", 5), [false]);
-        assert_eq!(negated("There was no plan; mentoring began.", "mentoring", 5), [false]);
-        assert_eq!(negated("No plan\n\nmentoring began.", "mentoring", 5), [false]);
-        assert_eq!(negated("no plan, but mentoring began", "mentoring", 5), [false]);
+        assert_eq!(
+            negated("There was no plan. Mentoring began.", "mentoring", 5),
+            [false]
+        );
+        assert_eq!(
+            negated("There was no plan; mentoring began.", "mentoring", 5),
+            [false]
+        );
+        assert_eq!(
+            negated("No plan\n\nmentoring began.", "mentoring", 5),
+            [false]
+        );
+        assert_eq!(
+            negated("no plan, but mentoring began", "mentoring", 5),
+            [false]
+        );
         assert_eq!(negated("no 3.5 mentoring", "mentoring", 5), [true]);
     }
 
@@ -384,7 +464,10 @@ mod tests {
     fn pseudo_cues_and_own_words_do_not_negate() {
         assert_eq!(negated("not only mentoring", "mentoring", 5), [false]);
         assert_eq!(negated("no doubt mentoring helps", "mentoring", 5), [false]);
-        assert_eq!(negated("a lack of transparency", "lack of transparency", 5), [false]);
+        assert_eq!(
+            negated("a lack of transparency", "lack of transparency", 5),
+            [false]
+        );
         assert_eq!(negated("it was without mentoring", "mentoring", 5), [true]);
     }
 }

@@ -166,7 +166,10 @@ mod tests {
 
     #[test]
     fn words_keep_apostrophes_and_marks() {
-        assert_eq!(words("Don\u{2019}t anti-extremism"), ["don't", "anti", "extremism"]);
+        assert_eq!(
+            words("Don\u{2019}t anti-extremism"),
+            ["don't", "anti", "extremism"]
+        );
         assert_eq!(words("e-mail"), ["e", "mail"]);
         assert_eq!(words("cafe\u{301} Qazaqstan"), ["café", "qazaqstan"]);
         assert_eq!(words("ВОЙНА, Ёлка"), ["война", "ёлка"]);

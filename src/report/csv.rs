@@ -28,7 +28,14 @@ fn finish(w: csv::Writer<Vec<u8>>) -> Vec<u8> {
 pub fn wide(rubric: &Rubric, card: &Scorecard) -> Vec<u8> {
     let mut w = writer();
     let mut header: Vec<String> = [
-        "rank", "program_id", "program_name", "country", "period", "total", "band", "coverage",
+        "rank",
+        "program_id",
+        "program_name",
+        "country",
+        "period",
+        "total",
+        "band",
+        "coverage",
         "status",
     ]
     .iter()
@@ -124,7 +131,14 @@ pub fn evidence_cell(k: &crate::rubric::Criterion, c: &CriterionScore) -> String
                 collapse(&used[0].rationale)
             } else {
                 used.iter()
-                    .map(|a| format!("{} ({}): {}", assessor(&a.assessor), a.level.unwrap_or_default(), collapse(&a.rationale)))
+                    .map(|a| {
+                        format!(
+                            "{} ({}): {}",
+                            assessor(&a.assessor),
+                            a.level.unwrap_or_default(),
+                            collapse(&a.rationale)
+                        )
+                    })
                     .collect::<Vec<_>>()
                     .join(" | ")
             }
@@ -180,8 +194,10 @@ pub fn note_cell(k: &crate::rubric::Criterion, c: &CriterionScore) -> String {
             None => "overrides a missing computed level".to_string(),
         });
     }
-    if let (crate::rubric::Method::Evidence { indicators, .. }, Gathered::Evidence(Some(findings))) =
-        (&k.method, &c.gathered)
+    if let (
+        crate::rubric::Method::Evidence { indicators, .. },
+        Gathered::Evidence(Some(findings)),
+    ) = (&k.method, &c.gathered)
     {
         for f in findings {
             if let Some(cue) = &f.negation {
@@ -197,7 +213,11 @@ pub fn note_cell(k: &crate::rubric::Criterion, c: &CriterionScore) -> String {
         }
     }
     if !matches!(k.method, crate::rubric::Method::Rating) {
-        for a in c.assessments.iter().filter(|a| !a.override_level && !a.not_applicable) {
+        for a in c
+            .assessments
+            .iter()
+            .filter(|a| !a.override_level && !a.not_applicable)
+        {
             notes.push(format!(
                 "advisory: {} rates {}: {}",
                 assessor(&a.assessor),

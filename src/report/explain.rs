@@ -17,15 +17,27 @@ pub fn render(rubric: &Rubric, row: &ProgramScore) -> String {
         w,
         "  rubric:   {} {} ({})",
         rubric.id,
-        if rubric.version.is_empty() { "" } else { &rubric.version },
+        if rubric.version.is_empty() {
+            ""
+        } else {
+            &rubric.version
+        },
         rubric.digest
     );
     let total = match row.total {
         Some(_) => opt_fixed(row.total, 2),
         None => "— (not enough evidence)".to_string(),
     };
-    let band = row.band.as_deref().map(|b| format!(" ({b})")).unwrap_or_default();
-    let _ = writeln!(w, "  total:    {total}{band}, {} aggregation", rubric.aggregation.name());
+    let band = row
+        .band
+        .as_deref()
+        .map(|b| format!(" ({b})"))
+        .unwrap_or_default();
+    let _ = writeln!(
+        w,
+        "  total:    {total}{band}, {} aggregation",
+        rubric.aggregation.name()
+    );
     let _ = writeln!(
         w,
         "  coverage: {}% of the applicable weight has evidence (minimum {}%), status {}",
@@ -50,10 +62,9 @@ fn level_text(rubric: &Rubric, level: i64) -> String {
 fn criterion(w: &mut String, rubric: &Rubric, k: &Criterion, c: &CriterionScore) {
     let _ = writeln!(w, "{} — {} [{}]", k.id, k.name, k.method.name());
     let headline = match (c.source, c.level) {
-        (Source::Missing, _) => format!(
-            "missing: {}",
-            c.reason.as_deref().unwrap_or("no evidence")
-        ),
+        (Source::Missing, _) => {
+            format!("missing: {}", c.reason.as_deref().unwrap_or("no evidence"))
+        }
         (Source::NotApplicable, _) => format!(
             "not applicable: {}",
             c.reason.as_deref().map(collapse).unwrap_or_default()
@@ -117,7 +128,11 @@ fn criterion(w: &mut String, rubric: &Rubric, k: &Criterion, c: &CriterionScore)
                 }
             }
             if let Some(l) = c.computed {
-                let sum = if sum.is_empty() { " + 0".to_string() } else { format!(" {}", sum.join(" ")) };
+                let sum = if sum.is_empty() {
+                    " + 0".to_string()
+                } else {
+                    format!(" {}", sum.join(" "))
+                };
                 let _ = writeln!(
                     w,
                     "  computed: base {base}{sum}, clamped to {}..{} = {}",
@@ -125,10 +140,21 @@ fn criterion(w: &mut String, rubric: &Rubric, k: &Criterion, c: &CriterionScore)
                 );
             }
         }
-        (Method::Metric { thresholds, direction, .. }, Gathered::Metric(m)) => {
+        (
+            Method::Metric {
+                thresholds,
+                direction,
+                ..
+            },
+            Gathered::Metric(m),
+        ) => {
             let _ = writeln!(w, "  formula: {}", m.formula);
             for f in &m.facts {
-                let unit = f.unit.as_deref().map(|u| format!(" {u}")).unwrap_or_default();
+                let unit = f
+                    .unit
+                    .as_deref()
+                    .map(|u| format!(" {u}"))
+                    .unwrap_or_default();
                 match &f.converted {
                     Some((v, base, rate)) => {
                         let _ = writeln!(
@@ -152,7 +178,11 @@ fn criterion(w: &mut String, rubric: &Rubric, k: &Criterion, c: &CriterionScore)
                         "  value: {} ({}, thresholds {})",
                         plain(*v),
                         direction.name(),
-                        thresholds.iter().map(|t| plain(*t)).collect::<Vec<_>>().join(", ")
+                        thresholds
+                            .iter()
+                            .map(|t| plain(*t))
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     );
                 }
                 Err(e) => {
@@ -182,8 +212,15 @@ fn criterion(w: &mut String, rubric: &Rubric, k: &Criterion, c: &CriterionScore)
         } else {
             "advisory, not used"
         };
-        let who = if a.assessor.is_empty() { "unnamed assessor" } else { &a.assessor };
-        let level = a.level.map(|l| format!(" level {}", level_text(rubric, l))).unwrap_or_default();
+        let who = if a.assessor.is_empty() {
+            "unnamed assessor"
+        } else {
+            &a.assessor
+        };
+        let level = a
+            .level
+            .map(|l| format!(" level {}", level_text(rubric, l)))
+            .unwrap_or_default();
         let _ = writeln!(w, "  assessment ({role}) by {who}{level} [{}]", a.origin);
         let _ = writeln!(w, "    {}", collapse(&a.rationale));
         for e in &a.evidence {

@@ -33,7 +33,11 @@ pub fn canonical(r: &Rubric) -> Value {
                         "min_matches": i.min_matches,
                     })).collect::<Vec<_>>(),
                 }),
-                Method::Metric { formula, direction, thresholds } => json!({
+                Method::Metric {
+                    formula,
+                    direction,
+                    thresholds,
+                } => json!({
                     "kind": "metric",
                     "formula": formula.canonical(),
                     "direction": direction.name(),

@@ -16,24 +16,91 @@ use crate::formula::Formula;
 /// The negation vocabulary used when a rubric's `[negation]` table does not set a list.
 /// Contractions are listed because an apostrophe is part of a word (`doesn't` is one word).
 pub const DEFAULT_CUES: &[&str] = &[
-    "no", "not", "never", "without", "none", "neither", "nor", "cannot", "lack of",
-    "lacks", "lacked", "absence of", "failed to", "fails to", "fail to", "rather than",
-    "instead of", "no longer", "can't", "don't", "doesn't", "didn't", "isn't", "aren't",
-    "wasn't", "weren't", "hasn't", "haven't", "hadn't", "won't",
+    "no",
+    "not",
+    "never",
+    "without",
+    "none",
+    "neither",
+    "nor",
+    "cannot",
+    "lack of",
+    "lacks",
+    "lacked",
+    "absence of",
+    "failed to",
+    "fails to",
+    "fail to",
+    "rather than",
+    "instead of",
+    "no longer",
+    "can't",
+    "don't",
+    "doesn't",
+    "didn't",
+    "isn't",
+    "aren't",
+    "wasn't",
+    "weren't",
+    "hasn't",
+    "haven't",
+    "hadn't",
+    "won't",
 ];
 pub const DEFAULT_POST_CUES: &[&str] = &[
-    "absent", "lacking", "missing", "was not", "were not", "is not", "are not", "has not",
-    "have not", "had not", "was never", "were never", "wasn't", "weren't", "isn't", "aren't",
-    "hasn't", "haven't", "did not", "didn't", "does not", "doesn't", "do not", "don't",
-    "was abandoned", "were abandoned", "was cancelled", "was canceled", "was discontinued",
+    "absent",
+    "lacking",
+    "missing",
+    "was not",
+    "were not",
+    "is not",
+    "are not",
+    "has not",
+    "have not",
+    "had not",
+    "was never",
+    "were never",
+    "wasn't",
+    "weren't",
+    "isn't",
+    "aren't",
+    "hasn't",
+    "haven't",
+    "did not",
+    "didn't",
+    "does not",
+    "doesn't",
+    "do not",
+    "don't",
+    "was abandoned",
+    "were abandoned",
+    "was cancelled",
+    "was canceled",
+    "was discontinued",
     "were discontinued",
 ];
 pub const DEFAULT_PSEUDO: &[&str] = &[
-    "not only", "not just", "not merely", "not least", "not limited to", "no doubt",
-    "without doubt", "no less than", "not to mention", "nothing but", "no matter",
+    "not only",
+    "not just",
+    "not merely",
+    "not least",
+    "not limited to",
+    "no doubt",
+    "without doubt",
+    "no less than",
+    "not to mention",
+    "nothing but",
+    "no matter",
 ];
 pub const DEFAULT_TERMINATORS: &[&str] = &[
-    "but", "however", "although", "though", "yet", "except", "whereas", "nevertheless",
+    "but",
+    "however",
+    "although",
+    "though",
+    "yet",
+    "except",
+    "whereas",
+    "nevertheless",
     "nonetheless",
 ];
 /// Default negation windows, in words (SPEC §3).
@@ -83,7 +150,10 @@ pub fn validate(file: &SourceFile, raw: raw::RubricFile) -> Result<Rubric, Diagn
             if d < Decimal::ZERO || d > Decimal::ONE_HUNDRED {
                 c.err(
                     v.span(),
-                    format!("min_coverage must be a percentage from 0 to 100, not {}", plain(d)),
+                    format!(
+                        "min_coverage must be a percentage from 0 to 100, not {}",
+                        plain(d)
+                    ),
                     None,
                 );
             }
@@ -108,7 +178,7 @@ pub fn validate(file: &SourceFile, raw: raw::RubricFile) -> Result<Rubric, Diagn
             }
         })
         .collect();
-    bands.sort_by(|a, b| b.min.cmp(&a.min));
+    bands.sort_by_key(|b| std::cmp::Reverse(b.min));
 
     let mut criteria = Vec::new();
     let mut seen: BTreeMap<String, Range<usize>> = BTreeMap::new();
@@ -119,7 +189,9 @@ pub fn validate(file: &SourceFile, raw: raw::RubricFile) -> Result<Rubric, Diagn
             c.err(
                 crit.get_ref().id.span(),
                 format!("criterion id `{cid}` is used twice"),
-                Some(format!("the first `{cid}` is on line {line}; criterion ids must be unique")),
+                Some(format!(
+                    "the first `{cid}` is on line {line}; criterion ids must be unique"
+                )),
             );
         } else {
             seen.insert(cid.clone(), crit.get_ref().id.span());
@@ -134,11 +206,12 @@ pub fn validate(file: &SourceFile, raw: raw::RubricFile) -> Result<Rubric, Diagn
             "the rubric has no criteria",
             Some("add at least one [[criteria]] table".to_string()),
         );
-    } else if raw
-        .criteria
-        .iter()
-        .all(|cr| cr.get_ref().weight.as_ref().is_some_and(|w| w.get_ref().0.is_zero()))
-    {
+    } else if raw.criteria.iter().all(|cr| {
+        cr.get_ref()
+            .weight
+            .as_ref()
+            .is_some_and(|w| w.get_ref().0.is_zero())
+    }) {
         c.err(
             raw.criteria[0].span(),
             "every criterion has weight 0",
@@ -189,12 +262,21 @@ impl Checker<'_> {
             let fixed: String = s
                 .to_lowercase()
                 .chars()
-                .map(|ch| if ch.is_ascii_alphanumeric() || ch == '_' { ch } else { '-' })
+                .map(|ch| {
+                    if ch.is_ascii_alphanumeric() || ch == '_' {
+                        ch
+                    } else {
+                        '-'
+                    }
+                })
                 .collect();
             let hint = if fixed.trim_matches('-').is_empty() {
                 "use lower-case ASCII letters, digits, `_` and `-`".to_string()
             } else {
-                format!("use lower-case ASCII letters, digits, `_` and `-`, e.g. `{}`", fixed.trim_matches('-'))
+                format!(
+                    "use lower-case ASCII letters, digits, `_` and `-`, e.g. `{}`",
+                    fixed.trim_matches('-')
+                )
             };
             self.err(id.span(), format!("invalid {what} `{s}`"), Some(hint));
         }
@@ -210,7 +292,11 @@ impl Checker<'_> {
             Some(n) => format!("did you mean `{n}`?"),
             None => format!(
                 "use one of {}",
-                names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+                names
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         };
         self.err(v.span(), format!("unknown {key} `{s}`"), Some(hint));
@@ -221,13 +307,21 @@ impl Checker<'_> {
     fn whole(&mut self, v: &Spanned<Dec>, what: &str) -> Option<i64> {
         let d = v.get_ref().0;
         if !d.fract().is_zero() {
-            self.err(v.span(), format!("{what} must be a whole number, not {}", plain(d)), None);
+            self.err(
+                v.span(),
+                format!("{what} must be a whole number, not {}", plain(d)),
+                None,
+            );
             return None;
         }
         match i64::try_from(d) {
             Ok(n) if n.abs() <= WHOLE_LIMIT => Some(n),
             _ => {
-                self.err(v.span(), format!("{what} {} is out of range", plain(d)), None);
+                self.err(
+                    v.span(),
+                    format!("{what} {} is out of range", plain(d)),
+                    None,
+                );
                 None
             }
         }
@@ -242,10 +336,20 @@ impl Checker<'_> {
             };
         };
         let s = scale.get_ref();
-        let min = s.min.as_ref().map_or(Some(0), |m| self.whole(m, "scale.min"));
-        let max = s.max.as_ref().map_or(Some(4), |m| self.whole(m, "scale.max"));
+        let min = s
+            .min
+            .as_ref()
+            .map_or(Some(0), |m| self.whole(m, "scale.min"));
+        let max = s
+            .max
+            .as_ref()
+            .map_or(Some(4), |m| self.whole(m, "scale.max"));
         let (Some(min), Some(max)) = (min, max) else {
-            return Scale { min: 0, max: 4, labels: Vec::new() };
+            return Scale {
+                min: 0,
+                max: 4,
+                labels: Vec::new(),
+            };
         };
         if min >= max {
             self.err(
@@ -253,7 +357,11 @@ impl Checker<'_> {
                 format!("scale.min ({min}) must be less than scale.max ({max})"),
                 None,
             );
-            return Scale { min: 0, max: 4, labels: Vec::new() };
+            return Scale {
+                min: 0,
+                max: 4,
+                labels: Vec::new(),
+            };
         }
         let levels = (max - min + 1) as usize;
         let labels = match &s.labels {
@@ -297,7 +405,11 @@ impl Checker<'_> {
             if rate.get_ref().0 <= Decimal::ZERO {
                 self.err(
                     rate.span(),
-                    format!("the rate of {} must be positive, not {}", code.get_ref(), plain(rate.get_ref().0)),
+                    format!(
+                        "the rate of {} must be positive, not {}",
+                        code.get_ref(),
+                        plain(rate.get_ref().0)
+                    ),
                     None,
                 );
             }
@@ -322,9 +434,14 @@ impl Checker<'_> {
     }
 
     fn negation(&mut self, neg: Option<&raw::Negation>) -> Negation {
-        let list = |this: &mut Self, raw: Option<&Spanned<Vec<Spanned<String>>>>, default: &[&str]| match raw {
+        let list = |this: &mut Self,
+                    raw: Option<&Spanned<Vec<Spanned<String>>>>,
+                    default: &[&str]| match raw {
             Some(l) => this.patterns(l.get_ref()),
-            None => default.iter().map(|p| Pattern::compile(p).expect("built-in phrase")).collect(),
+            None => default
+                .iter()
+                .map(|p| Pattern::compile(p).expect("built-in phrase"))
+                .collect(),
         };
         let window = |this: &mut Self, w: Option<&Spanned<Dec>>, what: &str| match w {
             Some(w) => match this.whole(w, what) {
@@ -339,11 +456,23 @@ impl Checker<'_> {
         };
         Negation {
             window: window(self, neg.and_then(|n| n.window.as_ref()), "negation.window"),
-            post_window: window(self, neg.and_then(|n| n.post_window.as_ref()), "negation.post_window"),
+            post_window: window(
+                self,
+                neg.and_then(|n| n.post_window.as_ref()),
+                "negation.post_window",
+            ),
             cues: list(self, neg.and_then(|n| n.cues.as_ref()), DEFAULT_CUES),
-            post_cues: list(self, neg.and_then(|n| n.post_cues.as_ref()), DEFAULT_POST_CUES),
+            post_cues: list(
+                self,
+                neg.and_then(|n| n.post_cues.as_ref()),
+                DEFAULT_POST_CUES,
+            ),
             pseudo: list(self, neg.and_then(|n| n.pseudo.as_ref()), DEFAULT_PSEUDO),
-            terminators: list(self, neg.and_then(|n| n.terminators.as_ref()), DEFAULT_TERMINATORS),
+            terminators: list(
+                self,
+                neg.and_then(|n| n.terminators.as_ref()),
+                DEFAULT_TERMINATORS,
+            ),
         }
     }
 
@@ -375,7 +504,10 @@ impl Checker<'_> {
                             "criterion `{id}` has {} descriptors but the scale has {levels} levels",
                             d.get_ref().len()
                         ),
-                        Some(format!("give exactly {levels} descriptors, one per level from {} to {}", scale.min, scale.max)),
+                        Some(format!(
+                            "give exactly {levels} descriptors, one per level from {} to {}",
+                            scale.min, scale.max
+                        )),
                     );
                 }
                 d.get_ref().clone()
@@ -405,14 +537,21 @@ impl Checker<'_> {
             "evidence" => {
                 not_for(self, "formula", cr.formula.as_ref().map(Spanned::span));
                 not_for(self, "direction", cr.direction.as_ref().map(Spanned::span));
-                not_for(self, "thresholds", cr.thresholds.as_ref().map(Spanned::span));
+                not_for(
+                    self,
+                    "thresholds",
+                    cr.thresholds.as_ref().map(Spanned::span),
+                );
                 let base = match &cr.base {
                     Some(b) => {
                         let v = self.whole(b, "base");
                         if let Some(v) = v.filter(|v| !scale.contains(*v)) {
                             self.err(
                                 b.span(),
-                                format!("base {v} is outside the scale {} to {}", scale.min, scale.max),
+                                format!(
+                                    "base {v} is outside the scale {} to {}",
+                                    scale.min, scale.max
+                                ),
                                 None,
                             );
                         }
@@ -424,7 +563,11 @@ impl Checker<'_> {
                 Method::Evidence { base, indicators }
             }
             "metric" => {
-                not_for(self, "indicators", cr.indicators.as_ref().map(Spanned::span));
+                not_for(
+                    self,
+                    "indicators",
+                    cr.indicators.as_ref().map(Spanned::span),
+                );
                 not_for(self, "base", cr.base.as_ref().map(Spanned::span));
                 let formula = match &cr.formula {
                     Some(f) => self.formula(f),
@@ -453,11 +596,19 @@ impl Checker<'_> {
                 }
             }
             _ => {
-                not_for(self, "indicators", cr.indicators.as_ref().map(Spanned::span));
+                not_for(
+                    self,
+                    "indicators",
+                    cr.indicators.as_ref().map(Spanned::span),
+                );
                 not_for(self, "base", cr.base.as_ref().map(Spanned::span));
                 not_for(self, "formula", cr.formula.as_ref().map(Spanned::span));
                 not_for(self, "direction", cr.direction.as_ref().map(Spanned::span));
-                not_for(self, "thresholds", cr.thresholds.as_ref().map(Spanned::span));
+                not_for(
+                    self,
+                    "thresholds",
+                    cr.thresholds.as_ref().map(Spanned::span),
+                );
                 Method::Rating
             }
         };
@@ -485,7 +636,10 @@ impl Checker<'_> {
             self.err(
                 raw.map_or(span, Spanned::span),
                 format!("evidence criterion `{criterion}` has no indicators"),
-                Some("add a [[criteria.indicators]] table with `id`, `phrases` and `points`".to_string()),
+                Some(
+                    "add a [[criteria.indicators]] table with `id`, `phrases` and `points`"
+                        .to_string(),
+                ),
             );
             return Vec::new();
         };
@@ -502,15 +656,26 @@ impl Checker<'_> {
                 );
             }
             if i.phrases.get_ref().is_empty() {
-                self.err(i.phrases.span(), format!("indicator `{id}` has no phrases"), None);
+                self.err(
+                    i.phrases.span(),
+                    format!("indicator `{id}` has no phrases"),
+                    None,
+                );
             }
             let phrases = self.patterns(i.phrases.get_ref());
-            let points = i.points.as_ref().map_or(Some(1), |p| self.whole(p, "points"));
+            let points = i
+                .points
+                .as_ref()
+                .map_or(Some(1), |p| self.whole(p, "points"));
             let min_matches = match &i.min_matches {
                 Some(m) => match self.whole(m, "min_matches") {
                     Some(n) if n >= 1 => n as usize,
                     Some(n) => {
-                        self.err(m.span(), format!("min_matches must be at least 1, not {n}"), None);
+                        self.err(
+                            m.span(),
+                            format!("min_matches must be at least 1, not {n}"),
+                            None,
+                        );
                         1
                     }
                     None => 1,
@@ -558,7 +723,9 @@ impl Checker<'_> {
             self.err(
                 span,
                 format!("metric criterion `{criterion}` has no thresholds"),
-                Some(format!("add `thresholds = [...]` with {want} ascending values (scale max − min)")),
+                Some(format!(
+                    "add `thresholds = [...]` with {want} ascending values (scale max − min)"
+                )),
             );
             return Vec::new();
         };

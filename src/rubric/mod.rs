@@ -11,7 +11,9 @@ mod raw;
 use std::path::Path;
 
 pub use digest::canonical;
-pub use load::{DEFAULT_CUES, DEFAULT_POST_CUES, DEFAULT_PSEUDO, DEFAULT_TERMINATORS, DEFAULT_WINDOW};
+pub use load::{
+    DEFAULT_CUES, DEFAULT_POST_CUES, DEFAULT_PSEUDO, DEFAULT_TERMINATORS, DEFAULT_WINDOW,
+};
 pub use model::*;
 
 use crate::diag::{Diagnostics, SourceFile};
