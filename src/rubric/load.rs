@@ -299,7 +299,11 @@ impl Checker<'_> {
                     .join(", ")
             ),
         };
-        self.err(v.span(), format!("unknown {key} `{s}`"), Some(hint));
+        self.err(
+            v.span(),
+            format!("`{s}` is not a valid `{key}`"),
+            Some(hint),
+        );
         None
     }
 
