@@ -26,7 +26,11 @@ fn scratch(name: &str) -> PathBuf {
 /// The digest `check` prints for a rubric file.
 fn digest(dir: &Path, rubric: &str) -> String {
     let out = polscore(&["check", rubric], dir);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let err = String::from_utf8(out.stderr).unwrap();
     let at = err.find("sha256:").expect("a digest is printed");
     err[at..at + 23].to_string()
@@ -93,7 +97,11 @@ fn digest_ignores_form_and_follows_meaning() {
     for (i, text) in changed.iter().enumerate() {
         let name = format!("changed{i}.toml");
         std::fs::write(dir.join(&name), text).unwrap();
-        assert_ne!(base, digest(&dir, &name), "change {i} must change the digest");
+        assert_ne!(
+            base,
+            digest(&dir, &name),
+            "change {i} must change the digest"
+        );
     }
 }
 
@@ -105,10 +113,16 @@ fn a_failed_run_leaves_the_output_file_alone() {
     std::fs::write(dir.join("bad.toml"), "[program]\nid = \"x\"\n").unwrap();
     let run = polscore(&["score", "-o", out.to_str().unwrap(), "bad.toml"], &dir);
     assert_eq!(run.status.code(), Some(1));
-    assert_eq!(std::fs::read_to_string(&out).unwrap(), "previous scorecard\n");
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        "previous scorecard\n"
+    );
     assert!(run.stdout.is_empty());
     // Nothing but the original file is left behind (no temporary files).
-    let names: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert_eq!(names.len(), 2, "{names:?}");
 }
 
@@ -117,8 +131,21 @@ fn output_file_is_written_whole() {
     let dir = scratch("written");
     let out = dir.join("card.csv");
     let fixtures = root().join("fixtures/programs");
-    let run = polscore(&["score", "-o", out.to_str().unwrap(), fixtures.to_str().unwrap()], &dir);
-    assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
+    let run = polscore(
+        &[
+            "score",
+            "-o",
+            out.to_str().unwrap(),
+            fixtures.to_str().unwrap(),
+        ],
+        &dir,
+    );
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     let to_stdout = polscore(&["score", fixtures.to_str().unwrap()], &dir);
     assert_eq!(std::fs::read(&out).unwrap(), to_stdout.stdout);
     assert!(run.stdout.is_empty());
@@ -129,7 +156,12 @@ fn output_does_not_depend_on_argument_order() {
     let dir = root();
     let mut files: Vec<String> = std::fs::read_dir(dir.join("fixtures/programs"))
         .unwrap()
-        .map(|e| format!("fixtures/programs/{}", e.unwrap().file_name().to_string_lossy()))
+        .map(|e| {
+            format!(
+                "fixtures/programs/{}",
+                e.unwrap().file_name().to_string_lossy()
+            )
+        })
         .collect();
     files.sort();
     for format in ["wide", "long", "json"] {
@@ -151,12 +183,25 @@ fn every_shipped_rubric_scores_every_fixture() {
     let dir = root();
     for rubric in ["rubrics/pcve.toml", "rubrics/pcve-rights.toml"] {
         let run = polscore(&["score", "--rubric", rubric, "fixtures/programs"], &dir);
-        assert_eq!(run.status.code(), Some(0), "{rubric}: {}", String::from_utf8_lossy(&run.stderr));
+        assert_eq!(
+            run.status.code(),
+            Some(0),
+            "{rubric}: {}",
+            String::from_utf8_lossy(&run.stderr)
+        );
         let rows = String::from_utf8(run.stdout).unwrap().lines().count();
         assert_eq!(rows, 1 + 13, "{rubric}: header and one row per fixture");
     }
     // The built-in rubric is the shipped file.
     let builtin = polscore(&["score", "fixtures/programs"], &dir);
-    let shipped = polscore(&["score", "--rubric", "rubrics/pcve.toml", "fixtures/programs"], &dir);
+    let shipped = polscore(
+        &[
+            "score",
+            "--rubric",
+            "rubrics/pcve.toml",
+            "fixtures/programs",
+        ],
+        &dir,
+    );
     assert_eq!(builtin.stdout, shipped.stdout);
 }
