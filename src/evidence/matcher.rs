@@ -247,10 +247,12 @@ pub struct Cues {
 impl Cues {
     pub fn find(doc: &Doc<'_>, negation: &Negation) -> Cues {
         let pseudo = doc.find(&negation.pseudo);
+        // A cue that shares words with a pseudo-negation ("is not" in "is not only") is part
+        // of it, not a cue.
         let outside_pseudo = |h: &Hit| {
             !pseudo
                 .iter()
-                .any(|p| p.tokens.start <= h.tokens.start && h.tokens.end <= p.tokens.end)
+                .any(|p| p.tokens.start < h.tokens.end && h.tokens.start < p.tokens.end)
         };
         let found = |patterns: &[Pattern], window: usize| {
             if window == 0 {
@@ -463,6 +465,7 @@ mod tests {
     #[test]
     fn pseudo_cues_and_own_words_do_not_negate() {
         assert_eq!(negated("not only mentoring", "mentoring", 5), [false]);
+        assert_eq!(negated("mentoring was not only useful", "mentoring", 5), [false]);
         assert_eq!(negated("no doubt mentoring helps", "mentoring", 5), [false]);
         assert_eq!(
             negated("a lack of transparency", "lack of transparency", 5),
