@@ -14,6 +14,7 @@ pub mod diag;
 pub mod evidence;
 pub mod formula;
 pub mod program;
+pub mod ratings;
 pub mod report;
 pub mod rubric;
 pub mod scoring;

@@ -12,6 +12,9 @@ pub struct Args {
     /// Rubric file (default: the built-in P/CVE rubric)
     #[arg(long, value_name = "FILE")]
     rubric: Option<PathBuf>,
+    /// Ratings CSV (program_id,criterion_id,assessor,level,rationale); repeatable
+    #[arg(long = "ratings", value_name = "CSV")]
+    ratings: Vec<PathBuf>,
     /// One programme description (.toml, .md or .txt)
     #[arg(value_name = "PROGRAM")]
     program: PathBuf,
@@ -27,7 +30,13 @@ pub fn run(args: Args) -> Result<u8, Diagnostics> {
         .with_hint("name one .toml, .md or .txt file, or use `polscore score` for a directory")
         .into());
     }
-    let program = program::load(&args.program, &rubric)?;
+    let mut programs = [program::load(&args.program, &rubric)?];
+    // Rows about other programmes are expected in a shared ratings file: keep only this one's.
+    let problems = crate::ratings::attach_to_one(&args.ratings, &rubric, &mut programs[0]);
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let [program] = programs;
     let mut row = assess::score_program(&rubric, &program);
     let rejected = scoring::aggregate(&rubric, &mut row).err();
     let text = crate::report::explain::render(&rubric, &row);

@@ -4,6 +4,7 @@
 mod check;
 mod explain;
 mod score;
+mod template;
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -41,6 +42,8 @@ enum Command {
     Check(check::Args),
     /// Explain why each criterion of one programme has its level
     Explain(explain::Args),
+    /// Write a blank ratings CSV for analysts to fill in
+    Template(template::Args),
 }
 
 /// Runs polscore with these arguments (the first is the program name) and returns the exit
@@ -57,6 +60,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
         Command::Score(a) => score::run(a),
         Command::Check(a) => check::run(a),
         Command::Explain(a) => explain::run(a),
+        Command::Template(a) => template::run(a),
     };
     match result {
         Ok(code) => code,

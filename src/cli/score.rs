@@ -23,6 +23,9 @@ pub struct Args {
     /// Rubric file (default: the built-in P/CVE rubric)
     #[arg(long, value_name = "FILE")]
     rubric: Option<PathBuf>,
+    /// Ratings CSV (program_id,criterion_id,assessor,level,rationale); repeatable
+    #[arg(long = "ratings", value_name = "CSV")]
+    ratings: Vec<PathBuf>,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Wide)]
     format: Format,
@@ -39,8 +42,13 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<u8, Diagnostics> {
     let rubric = load_rubric(args.rubric.as_deref())?;
-    let loaded = crate::load_programs(&args.programs, &rubric);
+    let mut loaded = crate::load_programs(&args.programs, &rubric);
     let mut problems = loaded.problems;
+    problems.extend(crate::ratings::attach(
+        &args.ratings,
+        &rubric,
+        &mut loaded.programs,
+    ));
     if !problems.is_empty() && !args.keep_going {
         return Err(problems);
     }

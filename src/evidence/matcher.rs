@@ -465,7 +465,10 @@ mod tests {
     #[test]
     fn pseudo_cues_and_own_words_do_not_negate() {
         assert_eq!(negated("not only mentoring", "mentoring", 5), [false]);
-        assert_eq!(negated("mentoring was not only useful", "mentoring", 5), [false]);
+        assert_eq!(
+            negated("mentoring was not only useful", "mentoring", 5),
+            [false]
+        );
         assert_eq!(negated("no doubt mentoring helps", "mentoring", 5), [false]);
         assert_eq!(
             negated("a lack of transparency", "lack of transparency", 5),

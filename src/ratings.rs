@@ -1,0 +1,410 @@
+//! Ratings CSV files: analysts' assessments filled in a spreadsheet (SPEC §7, `--ratings`).
+//!
+//! Columns are found by header name in any order (`program_id`, `criterion_id`, `assessor`,
+//! `level`, `rationale`, and optionally `override` and `not_applicable`); other columns, such
+//! as the help columns `polscore template` writes, are ignored. A row with a blank level is
+//! skipped, so a half-filled template can be read. Every bad row is reported with its file,
+//! row and column, and a caret under the cell.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::decimal::parse_decimal;
+use crate::diag::{Diagnostics, SourceFile, suggest};
+use crate::program::{Assessment, Program};
+use crate::rubric::Rubric;
+
+/// One assessment read from a ratings file.
+#[derive(Debug, Clone)]
+pub struct Rating {
+    pub program_id: String,
+    pub criterion_id: String,
+    pub assessment: Assessment,
+    file: Arc<SourceFile>,
+    /// Where the program id and the assessor stand on the row.
+    program_span: Range<usize>,
+    assessor_span: Range<usize>,
+}
+
+/// The columns a ratings file must have.
+const REQUIRED: [&str; 4] = ["program_id", "criterion_id", "level", "rationale"];
+const OPTIONAL: [&str; 3] = ["assessor", "override", "not_applicable"];
+
+/// Undoes the leading `'` that polscore writes before a cell a spreadsheet would read as a
+/// formula, so that a template round-trips.
+fn unescape(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        _ => cell,
+    }
+}
+
+/// Byte ranges of the fields of one CSV line (quotes respected), for carets.
+fn field_spans(line: &str) -> Vec<Range<usize>> {
+    let mut spans = Vec::new();
+    let mut start = 0;
+    let mut quoted = false;
+    for (i, c) in line.char_indices() {
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => {
+                spans.push(start..i);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    spans.push(start..line.trim_end_matches(['\r', '\n']).len().max(start));
+    spans
+}
+
+fn parse_bool(s: &str) -> Option<bool> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "" | "false" | "no" | "0" => Some(false),
+        "true" | "yes" | "1" | "x" => Some(true),
+        _ => None,
+    }
+}
+
+/// Reads one ratings file, checking each row against the rubric: the good rows, and a
+/// diagnostic for each bad one.
+pub fn read(path: &Path, rubric: &Rubric) -> (Vec<Rating>, Diagnostics) {
+    match read_file(path, rubric) {
+        Ok(read) => read,
+        Err(d) => (Vec::new(), d),
+    }
+}
+
+fn read_file(path: &Path, rubric: &Rubric) -> Result<(Vec<Rating>, Diagnostics), Diagnostics> {
+    let file = Arc::new(SourceFile::read(path)?);
+    let mut diags = Diagnostics::default();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(file.text.as_bytes());
+    let header_span = 0..file.text.find('\n').unwrap_or(file.text.len());
+    let headers: Vec<String> = match reader.headers() {
+        Ok(h) => h.iter().map(|s| s.trim().to_ascii_lowercase()).collect(),
+        Err(e) => {
+            return Err(file
+                .error(header_span, format!("cannot read the header row: {e}"))
+                .into());
+        }
+    };
+    let col = |name: &str| headers.iter().position(|h| h == name);
+    let missing: Vec<&str> = REQUIRED
+        .iter()
+        .copied()
+        .filter(|n| col(n).is_none())
+        .collect();
+    if !missing.is_empty() {
+        let unknown: Vec<&String> = headers
+            .iter()
+            .filter(|h| !REQUIRED.contains(&h.as_str()) && !OPTIONAL.contains(&h.as_str()))
+            .collect();
+        let hint = missing
+            .iter()
+            .find_map(|m| {
+                suggest(m, unknown.iter().map(|s| s.as_str())).map(|s| format!("`{s}` looks like `{m}`: rename the column"))
+            })
+            .unwrap_or_else(|| {
+                "a ratings file has the columns program_id,criterion_id,assessor,level,rationale (any order)"
+                    .to_string()
+            });
+        return Err(file
+            .error(
+                header_span,
+                format!(
+                    "the ratings file has no {} column{}",
+                    missing
+                        .iter()
+                        .map(|m| format!("`{m}`"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    if missing.len() == 1 { "" } else { "s" }
+                ),
+            )
+            .with_hint(hint)
+            .into());
+    }
+    let [p_col, c_col, l_col, r_col] = REQUIRED.map(|n| col(n).expect("checked above"));
+    let a_col = col("assessor");
+    let o_col = col("override");
+    let na_col = col("not_applicable");
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(file.text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+
+    let mut out = Vec::new();
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                let line = e.position().map_or(1, |p| p.line() as usize);
+                let start = line_starts.get(line - 1).copied().unwrap_or(0);
+                diags.push(file.error(start..start, format!("cannot read this row: {e}")));
+                break;
+            }
+        }
+        let line = record.position().map_or(1, |p| p.line() as usize);
+        let line_start = line_starts.get(line - 1).copied().unwrap_or(0);
+        let line_end = line_starts
+            .get(line)
+            .map_or(file.text.len(), |&n| n.saturating_sub(1));
+        let spans = field_spans(&file.text[line_start..line_end]);
+        let span_of = |i: usize| {
+            spans
+                .get(i)
+                .map(|s| line_start + s.start..line_start + s.end)
+                .unwrap_or(line_start..line_start)
+        };
+        let get = |i: usize| unescape(record.get(i).unwrap_or("").trim()).to_string();
+        if record.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let level_text = get(l_col);
+        let not_applicable = match na_col.map(|i| (i, parse_bool(&get(i)))) {
+            Some((_, Some(b))) => b,
+            Some((i, None)) => {
+                diags.push(
+                    file.error(span_of(i), format!("`{}` is not true or false", get(i)))
+                        .with_hint("write true or false (or leave it blank)"),
+                );
+                continue;
+            }
+            None => false,
+        };
+        if level_text.is_empty() && !not_applicable {
+            continue; // a blank level: not rated yet
+        }
+        let before = diags.len();
+        let program_id = get(p_col);
+        let criterion_id = get(c_col);
+        if program_id.is_empty() {
+            diags.push(file.error(span_of(p_col), "the program_id is empty"));
+        }
+        let criterion = rubric.criteria.iter().find(|c| c.id == criterion_id);
+        if criterion.is_none() {
+            let hint = match suggest(&criterion_id, rubric.criteria.iter().map(|c| c.id.as_str())) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!(
+                    "rubric `{}` has the criteria {}",
+                    rubric.id,
+                    rubric
+                        .criteria
+                        .iter()
+                        .map(|c| format!("`{}`", c.id))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            diags.push(
+                file.error(
+                    span_of(c_col),
+                    format!("unknown criterion `{criterion_id}`"),
+                )
+                .with_hint(hint),
+            );
+        }
+        let scale = &rubric.scale;
+        let level = if level_text.is_empty() {
+            None
+        } else {
+            let whole = parse_decimal(&level_text)
+                .ok()
+                .filter(|d| d.fract().is_zero())
+                .and_then(|d| i64::try_from(d).ok())
+                .filter(|l| scale.contains(*l));
+            if whole.is_none() && !not_applicable {
+                diags.push(
+                    file.error(
+                        span_of(l_col),
+                        format!("level `{level_text}` is not on the scale"),
+                    )
+                    .with_hint(format!(
+                        "use a whole number from {} to {}",
+                        scale.min, scale.max
+                    )),
+                );
+            }
+            whole
+        };
+        let rationale = get(r_col);
+        if rationale.is_empty() {
+            diags.push(
+                file.error(span_of(r_col), "the rationale is empty")
+                    .with_hint("every assessment says why: write the rationale in this cell"),
+            );
+        }
+        let override_level = match o_col.map(|i| (i, parse_bool(&get(i)))) {
+            Some((_, Some(b))) => b,
+            Some((i, None)) => {
+                diags.push(
+                    file.error(span_of(i), format!("`{}` is not true or false", get(i)))
+                        .with_hint("write true or false (or leave it blank)"),
+                );
+                false
+            }
+            None => false,
+        };
+        if diags.len() > before {
+            continue;
+        }
+        out.push(Rating {
+            program_id: program_id.clone(),
+            criterion_id,
+            assessment: Assessment {
+                level: if not_applicable { None } else { level },
+                rationale,
+                assessor: a_col.map(&get).unwrap_or_default(),
+                evidence: Vec::new(),
+                override_level,
+                not_applicable,
+                origin: format!("{}:{line}", file.path.display()),
+            },
+            file: file.clone(),
+            program_span: span_of(p_col),
+            assessor_span: span_of(a_col.unwrap_or(p_col)),
+        });
+    }
+    Ok((out, diags))
+}
+
+/// Reads every ratings file and adds its assessments to the programs they name. Unknown
+/// programs and an assessor rating the same cell twice (in any file, or in the program's own
+/// description) are errors.
+pub fn attach(paths: &[PathBuf], rubric: &Rubric, programs: &mut [Program]) -> Diagnostics {
+    attach_inner(paths, rubric, programs, false)
+}
+
+/// As [`attach`], for one program: rows about other programs are ignored, since one ratings
+/// file usually covers many.
+pub fn attach_to_one(paths: &[PathBuf], rubric: &Rubric, program: &mut Program) -> Diagnostics {
+    attach_inner(paths, rubric, std::slice::from_mut(program), true)
+}
+
+fn attach_inner(
+    paths: &[PathBuf],
+    rubric: &Rubric,
+    programs: &mut [Program],
+    others_allowed: bool,
+) -> Diagnostics {
+    let mut diags = Diagnostics::default();
+    let mut all = Vec::new();
+    for p in paths {
+        let (ratings, problems) = read(p, rubric);
+        all.extend(ratings);
+        diags.extend(problems);
+    }
+    let index: BTreeMap<String, usize> = programs
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.id.clone(), i))
+        .collect();
+    for r in all {
+        let Some(&i) = index.get(&r.program_id) else {
+            if others_allowed {
+                continue;
+            }
+            let hint = match suggest(&r.program_id, index.keys().map(String::as_str)) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => "rate only the programmes being scored".to_string(),
+            };
+            diags.push(
+                r.file
+                    .error(
+                        r.program_span.clone(),
+                        format!("unknown program `{}`", r.program_id),
+                    )
+                    .with_hint(hint),
+            );
+            continue;
+        };
+        let cell = programs[i]
+            .assessments
+            .entry(r.criterion_id.clone())
+            .or_default();
+        if let Some(earlier) = cell.iter().find(|a| a.assessor == r.assessment.assessor) {
+            let who = if r.assessment.assessor.is_empty() {
+                "an unnamed assessor".to_string()
+            } else {
+                format!("assessor `{}`", r.assessment.assessor)
+            };
+            diags.push(
+                r.file
+                    .error(
+                        r.assessor_span.clone(),
+                        format!(
+                            "{who} rates `{}` of `{}` twice",
+                            r.criterion_id, r.program_id
+                        ),
+                    )
+                    .with_hint(format!(
+                        "the other rating is at {}; keep one",
+                        earlier.origin
+                    )),
+            );
+            continue;
+        }
+        cell.push(r.assessment);
+    }
+    diags
+}
+
+/// Every rating in the files, without programme descriptions (for `agreement`); an assessor
+/// rating the same cell twice is an error.
+pub fn read_all(paths: &[PathBuf], rubric: &Rubric) -> Result<Vec<Rating>, Diagnostics> {
+    let mut diags = Diagnostics::default();
+    let mut all: Vec<Rating> = Vec::new();
+    for p in paths {
+        let (ratings, problems) = read(p, rubric);
+        diags.extend(problems);
+        for rating in ratings {
+            let twice = all.iter().any(|o| {
+                o.program_id == rating.program_id
+                    && o.criterion_id == rating.criterion_id
+                    && o.assessment.assessor == rating.assessment.assessor
+            });
+            if twice {
+                diags.push(
+                    rating
+                        .file
+                        .error(
+                            rating.assessor_span.clone(),
+                            format!(
+                                "assessor `{}` rates `{}` of `{}` twice",
+                                rating.assessment.assessor, rating.criterion_id, rating.program_id
+                            ),
+                        )
+                        .with_hint("keep one rating per assessor and cell"),
+                );
+            } else {
+                all.push(rating);
+            }
+        }
+    }
+    diags.into_result(all)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_spans_respect_quotes() {
+        let line = "a,\"b,c\",,d\r";
+        let spans = field_spans(line);
+        let cells: Vec<&str> = spans.iter().map(|s| &line[s.clone()]).collect();
+        assert_eq!(cells, ["a", "\"b,c\"", "", "d"]);
+    }
+
+    #[test]
+    fn unescapes_defused_cells_only() {
+        assert_eq!(unescape("'=SUM(A1)"), "=SUM(A1)");
+        assert_eq!(unescape("'quoted'"), "'quoted'");
+    }
+}
