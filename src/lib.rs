@@ -9,6 +9,7 @@
 
 pub mod assess;
 pub mod cli;
+pub mod compare;
 pub mod decimal;
 pub mod diag;
 pub mod evidence;

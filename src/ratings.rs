@@ -34,7 +34,7 @@ const OPTIONAL: [&str; 3] = ["assessor", "override", "not_applicable"];
 
 /// Undoes the leading `'` that polscore writes before a cell a spreadsheet would read as a
 /// formula, so that a template round-trips.
-fn unescape(cell: &str) -> &str {
+pub(crate) fn unescape(cell: &str) -> &str {
     match cell.strip_prefix('\'') {
         Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
         _ => cell,
@@ -42,7 +42,7 @@ fn unescape(cell: &str) -> &str {
 }
 
 /// Byte ranges of the fields of one CSV line (quotes respected), for carets.
-fn field_spans(line: &str) -> Vec<Range<usize>> {
+pub(crate) fn field_spans(line: &str) -> Vec<Range<usize>> {
     let mut spans = Vec::new();
     let mut start = 0;
     let mut quoted = false;

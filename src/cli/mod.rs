@@ -2,6 +2,7 @@
 //! prints and chooses exit codes.
 
 mod check;
+mod compare;
 mod explain;
 mod score;
 mod template;
@@ -44,6 +45,8 @@ enum Command {
     Explain(explain::Args),
     /// Write a blank ratings CSV for analysts to fill in
     Template(template::Args),
+    /// Compare two wide scorecards: totals, ranks and levels
+    Compare(compare::Args),
 }
 
 /// Runs polscore with these arguments (the first is the program name) and returns the exit
@@ -61,6 +64,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
         Command::Check(a) => check::run(a),
         Command::Explain(a) => explain::run(a),
         Command::Template(a) => template::run(a),
+        Command::Compare(a) => compare::run(a),
     };
     match result {
         Ok(code) => code,
