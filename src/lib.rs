@@ -19,6 +19,7 @@ pub mod ratings;
 pub mod report;
 pub mod rubric;
 pub mod scoring;
+pub mod sensitivity;
 mod tomlfile;
 
 use std::collections::BTreeMap;

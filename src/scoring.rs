@@ -331,6 +331,9 @@ pub fn aggregate(rubric: &Rubric, row: &mut ProgramScore) -> Result<(), Vec<(Str
     };
     let zero_missing = rubric.missing == MissingPolicy::Zero;
     for c in &mut row.criteria {
+        // Aggregating again (with other weights) starts from a clean slate.
+        c.weight = Decimal::ZERO;
+        c.contribution = Decimal::ZERO;
         if c.source == Source::Missing && zero_missing {
             c.score = Some(Decimal::ZERO);
         }

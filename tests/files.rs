@@ -205,3 +205,29 @@ fn every_shipped_rubric_scores_every_fixture() {
     );
     assert_eq!(builtin.stdout, shipped.stdout);
 }
+
+#[test]
+fn sensitivity_is_seeded() {
+    let dir = root();
+    let run = |seed: &str| {
+        let out = polscore(
+            &[
+                "sensitivity",
+                "--samples",
+                "300",
+                "--seed",
+                seed,
+                "fixtures/programs",
+            ],
+            &dir,
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
+    };
+    assert_eq!(run("3"), run("3"));
+    assert_ne!(run("3"), run("4"));
+}

@@ -76,7 +76,7 @@ pub fn run(args: Args) -> Result<u8, Diagnostics> {
             }
             w.into_inner().expect("in memory")
         }
-        Format::Table => aligned(&cells).into_bytes(),
+        Format::Table => crate::report::aligned(&cells).into_bytes(),
     };
     if old.digest != new.digest {
         let dropped = if comparison.dropped.is_empty() {
@@ -99,36 +99,4 @@ pub fn run(args: Args) -> Result<u8, Diagnostics> {
     }
     write_output(args.output.as_ref(), &bytes)?;
     Ok(SUCCESS)
-}
-
-/// Columns padded to their widest cell; numbers right-aligned.
-fn aligned(cells: &[Vec<String>]) -> String {
-    let cols = cells.iter().map(Vec::len).max().unwrap_or(0);
-    let width = |j: usize| {
-        cells
-            .iter()
-            .filter_map(|r| r.get(j))
-            .map(|c| c.chars().count())
-            .max()
-            .unwrap_or(0)
-    };
-    let widths: Vec<usize> = (0..cols).map(width).collect();
-    let mut out = String::new();
-    for row in cells {
-        let line: Vec<String> = row
-            .iter()
-            .enumerate()
-            .map(|(j, c)| {
-                let numeric = crate::decimal::parse_decimal(c).is_ok();
-                if numeric {
-                    format!("{c:>w$}", w = widths[j])
-                } else {
-                    format!("{c:<w$}", w = widths[j])
-                }
-            })
-            .collect();
-        out.push_str(line.join("  ").trim_end());
-        out.push('\n');
-    }
-    out
 }

@@ -5,6 +5,7 @@ mod check;
 mod compare;
 mod explain;
 mod score;
+mod sensitivity;
 mod template;
 
 use std::ffi::OsString;
@@ -47,6 +48,8 @@ enum Command {
     Template(template::Args),
     /// Compare two wide scorecards: totals, ranks and levels
     Compare(compare::Args),
+    /// Test how robust the ranking is to the weights (Monte Carlo, leave-one-out)
+    Sensitivity(sensitivity::Args),
 }
 
 /// Runs polscore with these arguments (the first is the program name) and returns the exit
@@ -65,6 +68,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
         Command::Explain(a) => explain::run(a),
         Command::Template(a) => template::run(a),
         Command::Compare(a) => compare::run(a),
+        Command::Sensitivity(a) => sensitivity::run(a),
     };
     match result {
         Ok(code) => code,

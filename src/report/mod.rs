@@ -20,3 +20,35 @@ pub(crate) fn opt_fixed(d: Option<Decimal>, dp: u32) -> String {
 pub(crate) fn collapse(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
+
+/// Columns padded to their widest cell; numbers right-aligned.
+pub fn aligned(cells: &[Vec<String>]) -> String {
+    let cols = cells.iter().map(Vec::len).max().unwrap_or(0);
+    let width = |j: usize| {
+        cells
+            .iter()
+            .filter_map(|r| r.get(j))
+            .map(|c| c.chars().count())
+            .max()
+            .unwrap_or(0)
+    };
+    let widths: Vec<usize> = (0..cols).map(width).collect();
+    let mut out = String::new();
+    for row in cells {
+        let line: Vec<String> = row
+            .iter()
+            .enumerate()
+            .map(|(j, c)| {
+                let numeric = crate::decimal::parse_decimal(c).is_ok();
+                if numeric {
+                    format!("{c:>w$}", w = widths[j])
+                } else {
+                    format!("{c:<w$}", w = widths[j])
+                }
+            })
+            .collect();
+        out.push_str(line.join("  ").trim_end());
+        out.push('\n');
+    }
+    out
+}
