@@ -1,6 +1,7 @@
 //! The command line: clap definitions, one module per subcommand, and the one place that
 //! prints and chooses exit codes.
 
+mod agreement;
 mod check;
 mod compare;
 mod explain;
@@ -46,6 +47,8 @@ enum Command {
     Explain(explain::Args),
     /// Write a blank ratings CSV for analysts to fill in
     Template(template::Args),
+    /// Measure agreement between analysts' ratings (Krippendorff's alpha, ordinal)
+    Agreement(agreement::Args),
     /// Compare two wide scorecards: totals, ranks and levels
     Compare(compare::Args),
     /// Test how robust the ranking is to the weights (Monte Carlo, leave-one-out)
@@ -67,6 +70,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
         Command::Check(a) => check::run(a),
         Command::Explain(a) => explain::run(a),
         Command::Template(a) => template::run(a),
+        Command::Agreement(a) => agreement::run(a),
         Command::Compare(a) => compare::run(a),
         Command::Sensitivity(a) => sensitivity::run(a),
     };
