@@ -85,6 +85,7 @@ fn finding(text: &Text, o: evidence::Occurrence) -> Finding {
 
 fn metric(rubric: &Rubric, program: &Program, formula: &crate::formula::Formula) -> MetricValue {
     let mut facts = Vec::new();
+    let mut overflow = None;
     for name in formula.facts() {
         let Some(f) = program.facts.get(name) else {
             continue;
@@ -92,9 +93,14 @@ fn metric(rubric: &Rubric, program: &Program, formula: &crate::formula::Formula)
         // Loading checked that every currency a formula meets has a rate.
         let converted = match (&rubric.currency, f.currency()) {
             (Some(table), Some(cur)) if cur != table.base => table.rate(cur).and_then(|rate| {
-                f.value
-                    .checked_mul(rate)
-                    .map(|v| (v, table.base.clone(), rate))
+                let v = f.value.checked_mul(rate);
+                if v.is_none() {
+                    overflow = Some(format!(
+                        "`{name}` converted to {} is too large for a decimal",
+                        table.base
+                    ));
+                }
+                v.map(|v| (v, table.base.clone(), rate))
             }),
             _ => None,
         };
@@ -113,6 +119,10 @@ fn metric(rubric: &Rubric, program: &Program, formula: &crate::formula::Formula)
                 .map(|f| f.converted.as_ref().map_or(f.value, |c| c.0))
         })
         .map_err(|e| e.to_string());
+    let value = match overflow {
+        Some(why) => Err(why),
+        None => value,
+    };
     MetricValue {
         formula: formula.source().to_string(),
         value,

@@ -197,12 +197,17 @@ pub struct RowChange {
 impl RowChange {
     /// new − old total, when both have one.
     pub fn delta(&self) -> Option<Decimal> {
-        Some(self.new.as_ref()?.total? - self.old.as_ref()?.total?)
+        self.new
+            .as_ref()?
+            .total?
+            .checked_sub(self.old.as_ref()?.total?)
     }
 
     /// Places moved up (old rank − new rank), when both are ranked.
     pub fn rank_change(&self) -> Option<i64> {
-        Some(self.old.as_ref()?.rank? as i64 - self.new.as_ref()?.rank? as i64)
+        let old = i64::try_from(self.old.as_ref()?.rank?).ok()?;
+        let new = i64::try_from(self.new.as_ref()?.rank?).ok()?;
+        old.checked_sub(new)
     }
 }
 
@@ -331,7 +336,10 @@ pub fn table(c: &Comparison) -> Vec<Vec<String>> {
             let (o, n) = (level(&r.old), level(&r.new));
             cells.push(opt(o.map(|l| l.to_string())));
             cells.push(opt(n.map(|l| l.to_string())));
-            cells.push(opt(o.zip(n).map(|(o, n)| (n - o).to_string())));
+            cells.push(opt(o
+                .zip(n)
+                .and_then(|(o, n)| n.checked_sub(o))
+                .map(|d| d.to_string())));
         }
         out.push(cells);
     }

@@ -6,8 +6,42 @@
 //! they are rendered in one place, [`Diagnostic::render`].
 
 use std::fmt;
+use std::io::Read;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Default limit on the size of one input file: generous for text, small enough that a wrong
+/// argument (a database dump, a video) is refused rather than read into memory.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
+
+static MAX_FILE_SIZE: AtomicU64 = AtomicU64::new(DEFAULT_MAX_FILE_SIZE);
+
+/// Sets the largest input file polscore reads (the `--max-file-size` flag).
+pub fn set_max_file_size(bytes: u64) {
+    MAX_FILE_SIZE.store(bytes, Ordering::Relaxed);
+}
+
+/// The largest input file polscore reads, in bytes.
+pub fn max_file_size() -> u64 {
+    MAX_FILE_SIZE.load(Ordering::Relaxed)
+}
+
+/// A size for people: `64 MiB`, `1.5 KiB`, `12 bytes`.
+pub fn human_size(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
+    if bytes < 1024 {
+        return format!("{bytes} bytes");
+    }
+    let mut value = bytes as f64 / 1024.0;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    let text = format!("{value:.1}");
+    format!("{} {}", text.trim_end_matches(".0"), UNITS[unit])
+}
 
 /// A text file as polscore read it: its path and contents (without a byte-order mark).
 #[derive(Debug, Clone)]
@@ -36,9 +70,36 @@ impl SourceFile {
 
     /// Reads a file as UTF-8.
     pub fn read(path: &Path) -> Result<Self, Diagnostic> {
-        let bytes = std::fs::read(path).map_err(|e| {
+        let cannot = |e: std::io::Error| {
             Diagnostic::new(format!("cannot read file: {}", io_reason(&e))).in_file(path)
-        })?;
+        };
+        let limit = max_file_size();
+        let too_big = |size: u64| {
+            Diagnostic::new(format!(
+                "the file is {}, more than the limit of {}",
+                human_size(size),
+                human_size(limit)
+            ))
+            .in_file(path)
+            .with_hint("check that this is the file you meant; to read it anyway, raise the limit with --max-file-size, e.g. --max-file-size 256MiB")
+        };
+        let file = std::fs::File::open(path).map_err(cannot)?;
+        if let Ok(meta) = file.metadata() {
+            if meta.is_dir() {
+                return Err(Diagnostic::new("this is a directory, not a file").in_file(path));
+            }
+            if meta.len() > limit {
+                return Err(too_big(meta.len()));
+            }
+        }
+        // Read at most one byte past the limit: a file that grows, or a device, stops there.
+        let mut bytes = Vec::new();
+        file.take(limit.saturating_add(1))
+            .read_to_end(&mut bytes)
+            .map_err(cannot)?;
+        if bytes.len() as u64 > limit {
+            return Err(too_big(bytes.len() as u64));
+        }
         match String::from_utf8(bytes) {
             Ok(text) => Ok(SourceFile::new(path, text)),
             Err(e) => {
@@ -186,13 +247,9 @@ impl Diagnostic {
         match (&self.path, &self.location) {
             (Some(path), Some(loc)) => {
                 out += &format!("{pad}--> {}:{}:{}\n", path.display(), loc.line, loc.column);
-                let shown: String = loc.line_text.replace('\t', " ");
+                let (shown, caret_at, width) = excerpt(&loc.line_text, loc.column - 1, loc.width);
                 out += &format!("{pad} |\n{} | {}\n", loc.line, shown);
-                out += &format!(
-                    "{pad} | {}{}\n",
-                    " ".repeat(loc.column - 1),
-                    "^".repeat(loc.width)
-                );
+                out += &format!("{pad} | {}{}\n", " ".repeat(caret_at), "^".repeat(width));
             }
             (Some(path), None) => out += &format!("{pad}--> {}\n", path.display()),
             _ => {}
@@ -208,6 +265,38 @@ impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.render())
     }
+}
+
+/// Longest excerpt of a line shown under a diagnostic, in characters.
+const EXCERPT: usize = 100;
+
+/// The part of a line shown with a caret: the whole line when it is short, else a window around
+/// the column with `…` where it was cut. Returns the text, the caret's column in it (0-based)
+/// and the caret's width.
+fn excerpt(line: &str, column: usize, width: usize) -> (String, usize, usize) {
+    let chars: Vec<char> = line
+        .chars()
+        .map(|c| if c == '\t' { ' ' } else { c })
+        .collect();
+    let width = width.clamp(1, EXCERPT / 2);
+    if chars.len() <= EXCERPT {
+        return (chars.into_iter().collect(), column, width);
+    }
+    let start = column
+        .saturating_sub(EXCERPT / 4)
+        .min(chars.len().saturating_sub(EXCERPT));
+    let end = (start + EXCERPT).min(chars.len());
+    let mut text = String::new();
+    let mut caret = column - start;
+    if start > 0 {
+        text.push('…');
+        caret += 1;
+    }
+    text.extend(&chars[start..end]);
+    if end < chars.len() {
+        text.push('…');
+    }
+    (text, caret, width)
 }
 
 /// All problems found in one run, in the order they were found.
@@ -297,6 +386,16 @@ mod tests {
             d.render(),
             "error: unknown key `weigth`\n --> r.toml:2:1\n  |\n2 | weigth = 1\n  | ^^^^^^\n  = hint: did you mean `weight`?\n"
         );
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_caret() {
+        let line = format!("{}x{}", "a".repeat(5000), "b".repeat(5000));
+        let (text, caret, width) = excerpt(&line, 5000, 3);
+        assert!(text.chars().count() <= EXCERPT + 2);
+        assert_eq!(text.chars().nth(caret), Some('x'));
+        assert_eq!(width, 3);
+        assert_eq!(excerpt("short", 2, 1), ("short".to_string(), 2, 1));
     }
 
     #[test]

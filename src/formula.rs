@@ -10,6 +10,12 @@ use std::ops::Range;
 
 use rust_decimal::Decimal;
 
+/// Longest formula accepted, in bytes. Formulas are short expressions over a few facts; the
+/// limit keeps evaluation (which recurses over the expression) far from the stack's end.
+pub const MAX_LENGTH: usize = 1000;
+/// Deepest nesting of parentheses and unary signs accepted.
+pub const MAX_DEPTH: usize = 64;
+
 /// A parsed formula.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Formula {
@@ -77,12 +83,22 @@ impl fmt::Display for EvalError {
 impl Formula {
     /// Parses `source`.
     pub fn parse(source: &str) -> Result<Formula, ParseError> {
+        if source.len() > MAX_LENGTH {
+            return Err(ParseError {
+                span: 0..0,
+                message: format!(
+                    "the formula is {} bytes long; polscore accepts at most {MAX_LENGTH}",
+                    source.len()
+                ),
+            });
+        }
         let tokens = lex(source)?;
         let mut p = Parser {
             tokens: &tokens,
             pos: 0,
             len: source.len(),
             source,
+            depth: 0,
         };
         if tokens.is_empty() {
             return Err(ParseError {
@@ -305,6 +321,8 @@ struct Parser<'a> {
     pos: usize,
     len: usize,
     source: &'a str,
+    /// Current nesting of parentheses and unary signs.
+    depth: usize,
 }
 
 impl Parser<'_> {
@@ -360,15 +378,27 @@ impl Parser<'_> {
     }
 
     fn unary(&mut self) -> Result<Expr, ParseError> {
-        if self.peek_sym() == Some('-') {
-            self.pos += 1;
-            return Ok(Expr::Neg(Box::new(self.unary()?)));
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            let at = self.start();
+            return Err(ParseError {
+                span: at..at + 1,
+                message: format!("the formula nests more than {MAX_DEPTH} levels deep"),
+            });
         }
-        if self.peek_sym() == Some('+') {
-            self.pos += 1;
-            return self.unary();
-        }
-        self.atom()
+        let result = match self.peek_sym() {
+            Some('-') => {
+                self.pos += 1;
+                self.unary().map(|e| Expr::Neg(Box::new(e)))
+            }
+            Some('+') => {
+                self.pos += 1;
+                self.unary()
+            }
+            _ => self.atom(),
+        };
+        self.depth -= 1;
+        result
     }
 
     fn atom(&mut self) -> Result<Expr, ParseError> {
@@ -474,6 +504,28 @@ mod tests {
         let b = Formula::parse(" ( ( a - b ) / c ) + 0.5 ").unwrap();
         assert_eq!(a.canonical(), b.canonical());
         assert_eq!(a.canonical(), "(((a - b) / c) + 0.5)");
+    }
+
+    #[test]
+    fn limits_length_and_depth() {
+        let deep = format!("{}a{}", "(".repeat(100), ")".repeat(100));
+        assert!(
+            Formula::parse(&deep)
+                .unwrap_err()
+                .message
+                .contains("nests more than")
+        );
+        let long = vec!["a"; 600].join("+");
+        assert!(
+            Formula::parse(&long)
+                .unwrap_err()
+                .message
+                .contains("at most")
+        );
+        let signs = format!("{}1", "-".repeat(100));
+        assert!(Formula::parse(&signs).is_err());
+        let fine = format!("{}a{}", "(".repeat(30), ")".repeat(30));
+        assert!(Formula::parse(&fine).is_ok());
     }
 
     #[test]

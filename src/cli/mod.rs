@@ -33,8 +33,38 @@ pub const USAGE: u8 = 2;
     after_help = "Exit codes: 0 success, 1 invalid input (nothing written), 2 usage error."
 )]
 struct Cli {
+    /// Largest input file read, e.g. 64MiB (the default), 500KB, 1GiB
+    #[arg(long, global = true, value_name = "SIZE", value_parser = parse_size)]
+    max_file_size: Option<u64>,
     #[command(subcommand)]
     command: Command,
+}
+
+/// A size with an optional unit: `1000`, `500KB`, `64MiB`, `1GiB` (KB/MB/GB are powers of
+/// 1000, KiB/MiB/GiB of 1024).
+fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (digits, unit) = t.split_at(split);
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("`{s}` is not a size such as 64MiB"))?;
+    let factor: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "kb" => 1_000,
+        "mb" => 1_000_000,
+        "gb" => 1_000_000_000,
+        "kib" => 1 << 10,
+        "mib" => 1 << 20,
+        "gib" => 1 << 30,
+        _ => {
+            return Err(format!(
+                "`{s}` has an unknown unit: use B, KB, MB, GB, KiB, MiB or GiB"
+            ));
+        }
+    };
+    n.checked_mul(factor)
+        .ok_or_else(|| format!("`{s}` is too large"))
 }
 
 #[derive(Debug, Subcommand)]
@@ -65,6 +95,9 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
             return if e.use_stderr() { USAGE } else { SUCCESS };
         }
     };
+    if let Some(size) = cli.max_file_size {
+        crate::diag::set_max_file_size(size);
+    }
     let result = match cli.command {
         Command::Score(a) => score::run(a),
         Command::Check(a) => check::run(a),

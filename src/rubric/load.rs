@@ -108,6 +108,14 @@ pub const DEFAULT_WINDOW: usize = 5;
 
 /// Largest absolute value a whole-number field (levels, points, windows) may hold.
 const WHOLE_LIMIT: i64 = 1_000_000_000;
+/// Most steps a scale may have (max − min): every level gets a descriptor and a threshold.
+pub const MAX_SCALE_STEPS: i64 = 1000;
+/// Largest weight: weights are relative, and sums of them must stay far from a decimal's end.
+const MAX_WEIGHT: i64 = 1_000_000_000_000;
+/// Most criteria in one rubric.
+pub const MAX_CRITERIA: usize = 1000;
+/// Most phrases in one rubric, indicators and negation lists together.
+pub const MAX_PHRASES: usize = 100_000;
 
 /// Validates a parsed rubric file.
 pub fn validate(file: &SourceFile, raw: raw::RubricFile) -> Result<Rubric, Diagnostics> {
@@ -199,6 +207,30 @@ pub fn validate(file: &SourceFile, raw: raw::RubricFile) -> Result<Rubric, Diagn
         if let Some(model) = c.criterion(crit, &scale) {
             criteria.push(model);
         }
+    }
+    if raw.criteria.len() > MAX_CRITERIA {
+        c.err(
+            rubric_span.clone(),
+            format!(
+                "the rubric has {} criteria; polscore accepts at most {MAX_CRITERIA}",
+                raw.criteria.len()
+            ),
+            None,
+        );
+    }
+    let phrases: usize = raw
+        .criteria
+        .iter()
+        .filter_map(|cr| cr.get_ref().indicators.as_ref())
+        .flat_map(|list| list.get_ref().iter())
+        .map(|i| i.get_ref().phrases.get_ref().len())
+        .sum();
+    if phrases > MAX_PHRASES {
+        c.err(
+            rubric_span.clone(),
+            format!("the rubric has {phrases} phrases; polscore accepts at most {MAX_PHRASES}"),
+            None,
+        );
     }
     if raw.criteria.is_empty() {
         c.err(
@@ -355,6 +387,20 @@ impl Checker<'_> {
                 labels: Vec::new(),
             };
         };
+        if max.saturating_sub(min) > MAX_SCALE_STEPS {
+            self.err(
+                scale.span(),
+                format!("the scale from {min} to {max} has more than {MAX_SCALE_STEPS} steps"),
+                Some(
+                    "levels are judgements: a scale such as 0 to 4 or 1 to 10 is usual".to_string(),
+                ),
+            );
+            return Scale {
+                min: 0,
+                max: 4,
+                labels: Vec::new(),
+            };
+        }
         if min >= max {
             self.err(
                 scale.span(),
@@ -487,6 +533,19 @@ impl Checker<'_> {
         let id = self.id(&cr.id, "criterion id");
         let weight = match &cr.weight {
             Some(w) => {
+                if w.get_ref().0 > Decimal::from(MAX_WEIGHT) {
+                    self.err(
+                        w.span(),
+                        format!(
+                            "weight {} is larger than {MAX_WEIGHT}",
+                            plain(w.get_ref().0)
+                        ),
+                        Some(
+                            "weights are relative: 0.25 and 25 mean the same once normalised"
+                                .to_string(),
+                        ),
+                    );
+                }
                 if w.get_ref().0 < Decimal::ZERO {
                     self.err(
                         w.span(),
