@@ -5,7 +5,6 @@
 //! currency it has no rate for.
 
 use std::collections::BTreeMap;
-use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
@@ -238,8 +237,13 @@ pub fn is_description(path: &Path) -> bool {
 
 /// Loads a program description (`.toml`, `.md` or `.txt`) for scoring with `rubric`.
 pub fn load(path: &Path, rubric: &Rubric) -> Result<Program, Diagnostics> {
-    let file = SourceFile::read(path)?;
-    let ext = path
+    parse(SourceFile::read(path)?, rubric)
+}
+
+/// Parses a program description already read; its path's extension says which kind it is.
+pub fn parse(file: SourceFile, rubric: &Rubric) -> Result<Program, Diagnostics> {
+    let ext = file
+        .path
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase);
@@ -628,11 +632,15 @@ fn text_file(file: &Arc<SourceFile>, tf: &Spanned<String>) -> Result<Text, Diagn
             )
             .with_hint("write a relative path without `..`, such as `kz-2013.md`"));
     }
-    let dir = file.path.parent().unwrap_or(Path::new("."));
+    // A bare file name's parent is "": its folder is the current one.
+    let dir = match file.path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
     let path = dir.join(rel);
-    let inside = match (dir.canonicalize(), path.canonicalize()) {
-        (Ok(d), Ok(p)) => p.starts_with(d),
-        (_, Err(e)) => {
+    let (dir_real, path_real) = match (dir.canonicalize(), path.canonicalize()) {
+        (Ok(d), Ok(p)) => (d, p),
+        (_, Err(e)) | (Err(e), _) => {
             return Err(file.error(
                 tf.span(),
                 format!(
@@ -642,9 +650,9 @@ fn text_file(file: &Arc<SourceFile>, tf: &Spanned<String>) -> Result<Text, Diagn
                 ),
             ));
         }
-        _ => true,
     };
-    if !inside {
+    // Links are followed before the check, so a link that leads elsewhere is refused.
+    if !path_real.starts_with(&dir_real) {
         return Err(file
             .error(
                 tf.span(),
@@ -757,6 +765,13 @@ pub fn expand(arg: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
         ))
     })?;
     if !meta.is_dir() {
+        if !is_description(arg) {
+            return Err(Diagnostic::new(format!(
+                "`{}` is not a program description: polscore reads .toml, .md and .txt files",
+                arg.display()
+            ))
+            .with_hint("rename a plain-text description to .txt or .md"));
+        }
         return Ok(vec![arg.to_path_buf()]);
     }
     let mut out = Vec::new();
@@ -772,11 +787,15 @@ pub fn expand(arg: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
         }
     }
     out.sort();
+    if out.is_empty() {
+        return Err(Diagnostic::new(format!(
+            "the directory `{}` holds no program descriptions (.toml, .md or .txt)",
+            arg.display()
+        ))
+        .with_hint("name the directory that holds the descriptions, or the files themselves"));
+    }
     Ok(out)
 }
-
-/// Where a span of a program's text is: its range in the text.
-pub type TextSpan = Range<usize>;
 
 #[cfg(test)]
 mod tests {

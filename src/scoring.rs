@@ -355,24 +355,37 @@ pub fn aggregate(rubric: &Rubric, row: &mut ProgramScore) -> Result<(), Vec<(Str
         for &(i, w, s) in &parts {
             let c = &mut row.criteria[i];
             c.weight = w / used_weight;
-            c.contribution = c.weight * s;
+            // Divide last: w·s/Σw keeps an exact contribution (15.625) exact, where
+            // (w/Σw)·s would carry the rounding of w/Σw into it.
+            c.contribution = w * s / used_weight;
         }
     }
     let total = if used_weight.is_zero() {
         None
     } else {
-        let weighted = parts.iter().filter(|p| !p.1.is_zero());
         Some(match rubric.aggregation {
-            Aggregation::WeightedMean => row.criteria.iter().map(|c| c.contribution).sum(),
-            Aggregation::Geometric => geometric(weighted.map(|&(_, w, s)| (w / used_weight, s))),
-            Aggregation::Minimum => weighted.map(|p| p.2).min().unwrap_or(Decimal::ZERO),
+            Aggregation::WeightedMean => {
+                parts.iter().map(|&(_, w, s)| w * s).sum::<Decimal>() / used_weight
+            }
+            // SPEC §6: 0 if any score is 0, whatever its weight.
+            Aggregation::Geometric => {
+                geometric(parts.iter().map(|&(_, w, s)| (w / used_weight, s)))
+            }
+            Aggregation::Minimum => parts
+                .iter()
+                .filter(|p| !p.1.is_zero())
+                .map(|p| p.2)
+                .min()
+                .unwrap_or(Decimal::ZERO),
         })
     };
+    // Coverage is judged as displayed, as totals are ranked as displayed: a reader who sees
+    // 66.67 against a minimum of 66.67 sees a pass.
     row.status = if total.is_none() {
         Status::Insufficient
     } else if row.coverage == Decimal::ONE_HUNDRED {
         Status::Ok
-    } else if row.coverage >= rubric.min_coverage {
+    } else if round(row.coverage, 2) >= rubric.min_coverage {
         Status::Partial
     } else {
         Status::Insufficient
@@ -468,6 +481,67 @@ mod tests {
             threshold_level(d("0.03"), &t, Direction::HigherIsBetter, &s),
             0
         );
+    }
+
+    fn rubric(weights: &[&str], levels_max: i64, aggregation: &str) -> Rubric {
+        let mut toml = format!(
+            "[rubric]\nid = \"t\"\naggregation = \"{aggregation}\"\n[rubric.scale]\nmin = 0\nmax = {levels_max}\n"
+        );
+        for (i, w) in weights.iter().enumerate() {
+            toml +=
+                &format!("[[criteria]]\nid = \"c{i}\"\nweight = \"{w}\"\nmethod = \"rating\"\n");
+        }
+        crate::rubric::parse(&crate::diag::SourceFile::new("t.toml", toml)).unwrap()
+    }
+
+    fn total(r: &Rubric, levels: &[i64]) -> Option<Decimal> {
+        let criteria = r
+            .criteria
+            .iter()
+            .zip(levels)
+            .map(|(c, &l)| {
+                let a = Assessment {
+                    level: Some(l),
+                    rationale: "r".into(),
+                    assessor: String::new(),
+                    evidence: vec![],
+                    override_level: false,
+                    not_applicable: false,
+                    origin: String::new(),
+                };
+                score_criterion(c, &r.scale, Gathered::Rating, vec![a])
+            })
+            .collect();
+        let mut row = ProgramScore {
+            criteria,
+            ..row(None, "p")
+        };
+        aggregate(r, &mut row).unwrap();
+        row.displayed_total()
+    }
+
+    #[test]
+    fn exact_half_cents_round_away_from_zero() {
+        // Found by review: dividing weights first lost the exact .xx5.
+        for (weights, max, levels, want) in [
+            (["5", "19"], 4, [3, 0], "15.63"),
+            (["7", "17"], 4, [0, 3], "53.13"),
+            (["11", "13"], 4, [4, 1], "59.38"),
+            (["1", "31"], 3, [2, 1], "34.38"),
+            (["23", "25"], 10, [6, 9], "75.63"),
+        ] {
+            let r = rubric(&weights, max, "weighted_mean");
+            assert_eq!(total(&r, &levels), Some(d(want)), "{weights:?} {levels:?}");
+        }
+    }
+
+    #[test]
+    fn geometric_is_zero_when_any_score_is_zero() {
+        let r = rubric(&["1", "1", "0"], 4, "geometric");
+        assert_eq!(total(&r, &[1, 4, 0]), Some(d("0.00")));
+        assert_eq!(total(&r, &[1, 4, 2]), Some(d("50.00")));
+        let m = rubric(&["1", "1", "0"], 4, "minimum");
+        assert_eq!(total(&m, &[1, 4, 0]), Some(d("25.00")));
     }
 
     #[test]

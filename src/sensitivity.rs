@@ -90,11 +90,13 @@ fn sampled_total(rubric: &Rubric, cells: &[Cell], weights: &[f64]) -> Option<f64
         };
         used += w;
         weighted += w * score;
+        // As in the scorecard: geometric is 0 when any score is 0, minimum ignores weight 0.
+        if score == 0.0 {
+            any_zero = true;
+        }
         if w > 0.0 {
             minimum = minimum.min(score);
-            if score == 0.0 {
-                any_zero = true;
-            } else {
+            if score > 0.0 {
                 log += w * score.ln();
             }
         }

@@ -4,13 +4,143 @@
 //! module adds the file, turns the span into line, column and caret, and turns serde's words
 //! into the user's ("unknown key `weigth`", hint: "did you mean `weight`?").
 
+use std::ops::Range;
+
 use serde::de::DeserializeOwned;
+use toml::de::{DeTable, DeValue};
 
-use crate::diag::{Diagnostic, SourceFile, suggest};
+use crate::diag::{Diagnostic, Diagnostics, SourceFile, suggest};
 
-/// Deserializes `file` into `T`, or one located diagnostic.
-pub fn parse<T: DeserializeOwned>(file: &SourceFile) -> Result<T, Diagnostic> {
-    toml::from_str(&file.text).map_err(|e| translate(file, &e))
+/// Deserializes `file` into `T`, or located diagnostics.
+///
+/// serde stops at the first problem. So that a user sees every unknown key in one run, an
+/// unknown key is set aside (blanked out, keeping every other position) and the file is read
+/// again, until it reads or another kind of problem stops it.
+pub fn parse<T: DeserializeOwned>(file: &SourceFile) -> Result<T, Diagnostics> {
+    let mut text = file.text.clone();
+    let mut diags = Diagnostics::default();
+    for _ in 0..MAX_SET_ASIDE {
+        match toml::from_str::<T>(&text) {
+            Ok(value) => {
+                sort_by_place(&mut diags);
+                return diags.into_result(value);
+            }
+            Err(e) => {
+                diags.push(translate(file, &e));
+                // An unknown key is set aside with its value; a table that misses a key is
+                // set aside whole. Any other problem ends the search.
+                let set_aside = match e.span() {
+                    Some(span) if e.message().starts_with("unknown field") => {
+                        entry_spans(&text, span)
+                    }
+                    Some(span) if e.message().starts_with("missing field") && span.end > 0 => {
+                        table_spans(&text, span)
+                    }
+                    _ => None,
+                };
+                match set_aside {
+                    Some(spans) => spans.into_iter().for_each(|s| blank(&mut text, s)),
+                    None => break,
+                }
+            }
+        }
+    }
+    sort_by_place(&mut diags);
+    Err(diags)
+}
+
+/// Puts diagnostics in the order of the file, which is not the order serde visits keys in.
+fn sort_by_place(diags: &mut Diagnostics) {
+    diags
+        .0
+        .sort_by_key(|d| d.location.as_ref().map(|l| (l.line, l.column)));
+}
+
+/// How many unknown keys one file may have before polscore stops looking for more.
+const MAX_SET_ASIDE: usize = 50;
+
+/// The spans of the whole entry whose key stands at `key`: key through value, or a table
+/// header (`[a.b]`, each `[[a]]`) through the last entry of its body.
+fn entry_spans(text: &str, key: Range<usize>) -> Option<Vec<Range<usize>>> {
+    /// Whether a value is a table or array of tables written with headers after its key.
+    fn spans_of(
+        k: &toml::Spanned<toml::de::DeString<'_>>,
+        v: &toml::Spanned<DeValue<'_>>,
+    ) -> Vec<Range<usize>> {
+        match v.get_ref() {
+            DeValue::Table(_) if v.span().start < k.span().start => vec![v.span().start..extent(v)],
+            DeValue::Array(items) if items.iter().any(|i| i.span().start < k.span().start) => {
+                items.iter().map(|i| i.span().start..extent(i)).collect()
+            }
+            _ => vec![k.span().start..extent(v).max(k.span().end)],
+        }
+    }
+    fn walk(table: &DeTable<'_>, key: &Range<usize>) -> Option<Vec<Range<usize>>> {
+        for (k, v) in table.iter() {
+            if k.span() == *key {
+                return Some(spans_of(k, v));
+            }
+            if let Some(found) = walk_value(v.get_ref(), key) {
+                return Some(found);
+            }
+        }
+        None
+    }
+    fn walk_value(value: &DeValue<'_>, key: &Range<usize>) -> Option<Vec<Range<usize>>> {
+        match value {
+            DeValue::Table(t) => walk(t, key),
+            DeValue::Array(items) => items.iter().find_map(|i| walk_value(i.get_ref(), key)),
+            _ => None,
+        }
+    }
+    let doc = DeTable::parse(text).ok()?;
+    walk(doc.get_ref(), &key)
+}
+
+/// Where a value's text ends, its nested entries included.
+fn extent(value: &toml::Spanned<DeValue<'_>>) -> usize {
+    let own = value.span().end;
+    match value.get_ref() {
+        DeValue::Table(t) => t.iter().map(|(_, v)| extent(v)).fold(own, usize::max),
+        DeValue::Array(items) => items.iter().map(extent).fold(own, usize::max),
+        _ => own,
+    }
+}
+
+/// The span of the table (with its body) that stands at `at`.
+fn table_spans(text: &str, at: Range<usize>) -> Option<Vec<Range<usize>>> {
+    fn find(value: &toml::Spanned<DeValue<'_>>, at: &Range<usize>) -> Option<Range<usize>> {
+        if value.span() == *at && value.get_ref().is_table() {
+            return Some(value.span().start..extent(value));
+        }
+        match value.get_ref() {
+            DeValue::Table(t) => t.iter().find_map(|(_, v)| find(v, at)),
+            DeValue::Array(items) => items.iter().find_map(|i| find(i, at)),
+            _ => None,
+        }
+    }
+    let doc = DeTable::parse(text).ok()?;
+    doc.get_ref()
+        .iter()
+        .find_map(|(_, v)| find(v, &at))
+        .map(|span| vec![span])
+}
+
+/// Replaces a span with spaces, keeping line breaks, so that later positions stay right.
+fn blank(text: &mut String, span: Range<usize>) {
+    let bytes: Vec<u8> = text
+        .bytes()
+        .enumerate()
+        .map(|(i, b)| {
+            if span.contains(&i) && b != b'\n' && b != b'\r' {
+                b' '
+            } else {
+                b
+            }
+        })
+        .collect();
+    // Only whole characters are replaced, byte by byte, by ASCII: the text stays UTF-8.
+    *text = String::from_utf8(bytes).unwrap_or_default();
 }
 
 fn translate(file: &SourceFile, e: &toml::de::Error) -> Diagnostic {
@@ -74,6 +204,43 @@ fn explain(raw: &str) -> (String, Option<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Doc {
+        a: Inner,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Inner {
+        name: String,
+        weight: Option<i64>,
+    }
+
+    #[test]
+    fn reports_every_unknown_key() {
+        let f = SourceFile::new(
+            "x.toml",
+            "[a]\nnmae = \"x\"\nname = \"é\"\nwieght = [1,\n 2]\n[a.sub]\nk = 1\n[[b]]\nx = 1\n[[b]]\ny = 2\n".into(),
+        );
+        let e = parse::<Doc>(&f).unwrap_err();
+        let got: Vec<(String, usize)> =
+            e.0.iter()
+                .map(|d| (d.message.clone(), d.location.as_ref().unwrap().line))
+                .collect();
+        assert_eq!(
+            got,
+            [
+                ("unknown key `nmae`".to_string(), 2),
+                ("unknown key `wieght`".to_string(), 4),
+                ("unknown key `sub`".to_string(), 6),
+                ("unknown key `b`".to_string(), 8),
+            ]
+        );
+    }
 
     #[test]
     fn unknown_field_becomes_unknown_key_with_suggestion() {

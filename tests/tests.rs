@@ -5,6 +5,7 @@
 //! with `TRYCMD=overwrite cargo test`, then read the diff before committing it).
 
 mod files;
+mod properties;
 
 #[test]
 fn cli_cases() {

@@ -29,7 +29,7 @@ enum Kind {
     Program,
 }
 
-fn kind(file: &SourceFile) -> Result<Kind, Diagnostic> {
+fn kind(file: &SourceFile) -> Result<Kind, Diagnostics> {
     let ext = file
         .path
         .extension()
@@ -45,13 +45,15 @@ fn kind(file: &SourceFile) -> Result<Kind, Diagnostic> {
         (true, true) => Err(
             Diagnostic::new("the file has both a [rubric] and a [program] table")
                 .in_file(&file.path)
-                .with_hint("keep rubrics and program descriptions in separate files"),
+                .with_hint("keep rubrics and program descriptions in separate files")
+                .into(),
         ),
         (false, false) => Err(Diagnostic::new(
             "the file is neither a rubric nor a program description",
         )
         .in_file(&file.path)
-        .with_hint("a rubric starts with a [rubric] table, a program description with [program]")),
+        .with_hint("a rubric starts with a [rubric] table, a program description with [program]")
+        .into()),
     }
 }
 
@@ -73,7 +75,7 @@ pub fn run(args: Args) -> Result<u8, Diagnostics> {
                 Err(d) => problems.extend(d),
             },
             Ok(Kind::Program) => programs.push(path),
-            Err(d) => problems.push(d),
+            Err(d) => problems.extend(d),
         }
     }
     let against = match (&args.rubric, rubrics.as_slice()) {

@@ -68,9 +68,8 @@ fn normalise_cluster(cluster: &str, out: &mut Vec<char>) {
     }
 }
 
-/// Normalises `text` and cuts it into tokens.
-pub fn tokenize(text: &str) -> Vec<Token> {
-    let mut tokens: Vec<Token> = Vec::new();
+/// Calls `f` with every normalised character and the byte range of the cluster it came from.
+fn each_normalised(text: &str, mut f: impl FnMut(char, &Range<usize>)) {
     let mut chars = text.char_indices().peekable();
     let mut buf = Vec::new();
     while let Some((start, first)) = chars.next() {
@@ -85,38 +84,48 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         }
         buf.clear();
         normalise_cluster(&text[start..end], &mut buf);
+        let span = start..end;
         for &c in &buf {
-            let kind = if is_sep(c) {
-                Kind::Sep
-            } else if is_word(c) {
-                Kind::Word
-            } else {
-                Kind::Punct
-            };
-            match tokens.last_mut() {
-                Some(last) if last.kind == kind && kind != Kind::Punct => {
-                    if kind == Kind::Word {
-                        last.norm.push(c);
-                    }
-                    last.span.end = end;
-                }
-                _ => tokens.push(Token {
-                    kind,
-                    norm: if kind == Kind::Sep {
-                        " ".to_string()
-                    } else {
-                        c.to_string()
-                    },
-                    span: start..end,
-                }),
-            }
+            f(c, &span);
         }
     }
+}
+
+/// Normalises `text` and cuts it into tokens.
+pub fn tokenize(text: &str) -> Vec<Token> {
+    let mut tokens: Vec<Token> = Vec::new();
+    each_normalised(text, |c, span| {
+        let kind = if is_sep(c) {
+            Kind::Sep
+        } else if is_word(c) {
+            Kind::Word
+        } else {
+            Kind::Punct
+        };
+        match tokens.last_mut() {
+            Some(last) if last.kind == kind && kind != Kind::Punct => {
+                if kind == Kind::Word {
+                    last.norm.push(c);
+                }
+                last.span.end = span.end;
+            }
+            _ => tokens.push(Token {
+                kind,
+                norm: if kind == Kind::Sep {
+                    " ".to_string()
+                } else {
+                    c.to_string()
+                },
+                span: span.clone(),
+            }),
+        }
+    });
     tokens
 }
 
 /// Byte offsets at which a new sentence starts: after `.`, `!`, `?` or `;` followed by white
-/// space or the end of the text, and at every blank line.
+/// space or the end of the text, and at every blank line. Stops are read in the normalised
+/// text, so a fullwidth `．` or an ellipsis `…` (NFKC: `...`) ends a sentence too.
 pub fn sentence_starts(text: &str) -> Vec<usize> {
     let mut starts = Vec::new();
     let mut line_start = 0;
@@ -126,15 +135,20 @@ pub fn sentence_starts(text: &str) -> Vec<usize> {
         }
         line_start += line.len();
     }
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        if matches!(c, '.' | '!' | '?' | ';') {
-            match chars.peek() {
-                None => starts.push(i + 1),
-                Some(&(_, n)) if n.is_whitespace() => starts.push(i + 1),
-                _ => {}
+    // A stop waiting to see whether white space follows it: the end of its cluster.
+    let mut pending: Option<usize> = None;
+    each_normalised(text, |c, span| {
+        if let Some(end) = pending.take() {
+            if c.is_whitespace() {
+                starts.push(end);
             }
         }
+        if matches!(c, '.' | '!' | '?' | ';') {
+            pending = Some(span.end);
+        }
+    });
+    if let Some(end) = pending {
+        starts.push(end);
     }
     starts.sort_unstable();
     starts.dedup();
@@ -196,5 +210,9 @@ mod tests {
         let t = "One. Two? x.y Three;\n\n  \nFour";
         let s = sentence_starts(t);
         assert_eq!(s, vec![4, 9, 20, 21, 22]);
+        // Stops in the normalised text: an ellipsis and a fullwidth full stop end sentences.
+        assert_eq!(sentence_starts("a\u{2026} b"), vec![4]);
+        assert_eq!(sentence_starts("a\u{ff0e} b"), vec![4]);
+        assert_eq!(sentence_starts("a.\" b"), Vec::<usize>::new());
     }
 }
