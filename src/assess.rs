@@ -54,6 +54,7 @@ pub fn score_program(rubric: &Rubric, program: &Program) -> ProgramScore {
         region: program.region.clone(),
         period: program.period.clone(),
         path: program.path.display().to_string(),
+        sources: program.sources.clone(),
         criteria,
         total: None,
         coverage: Decimal::ZERO,
@@ -68,13 +69,46 @@ fn place(text: &Text, offset: usize) -> Place {
     Place { line, column }
 }
 
+/// Longest sentence quoted whole, in bytes; a longer one is quoted around the match.
+const MAX_QUOTE: usize = 600;
+
+/// The sentence around a match, as written; a very long "sentence" (a text without stops) is
+/// cut to a window around the match, so that quotes stay readable and small.
+fn quote(text: &str, sentence: std::ops::Range<usize>, matched: &std::ops::Range<usize>) -> String {
+    if sentence.len() <= MAX_QUOTE {
+        return text[sentence].to_string();
+    }
+    let floor = |mut i: usize| {
+        while !text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let start = floor(
+        matched
+            .start
+            .saturating_sub(MAX_QUOTE / 3)
+            .max(sentence.start),
+    );
+    let end = floor((matched.end + MAX_QUOTE / 3).min(sentence.end));
+    let mut out = String::new();
+    if start > sentence.start {
+        out.push('…');
+    }
+    out.push_str(&text[start..end]);
+    if end < sentence.end {
+        out.push('…');
+    }
+    out
+}
+
 fn finding(text: &Text, o: evidence::Occurrence) -> Finding {
     Finding {
         indicator: o.indicator,
         phrase: o.phrase,
         matched: text.text[o.span.clone()].to_string(),
         place: place(text, o.span.start),
-        sentence: text.text[o.sentence].to_string(),
+        sentence: quote(&text.text, o.sentence, &o.span),
         negation: o.negation.map(|(span, side)| Cue {
             text: text.text[span.clone()].to_string(),
             place: place(text, span.start),

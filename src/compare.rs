@@ -37,10 +37,16 @@ pub struct Card {
 pub fn read_card(path: &Path) -> Result<Card, Diagnostics> {
     let file = SourceFile::read(path)?;
     let mut diags = Diagnostics::default();
+    if let Some(at) = crate::ratings::unclosed_quote(&file.text) {
+        return Err(file
+            .error(at..at + 1, "this quote is never closed")
+            .with_hint("the file is not a scorecard as polscore writes it; was it edited by hand?")
+            .into());
+    }
     let mut reader = csv::ReaderBuilder::new().from_reader(file.text.as_bytes());
     let header_span = 0..file.text.find('\n').unwrap_or(file.text.len());
     let headers: Vec<String> = match reader.headers() {
-        Ok(h) => h.iter().map(|s| s.trim().to_string()).collect(),
+        Ok(h) => h.iter().map(|s| unescape(s.trim()).to_string()).collect(),
         Err(e) => {
             return Err(file
                 .error(header_span, format!("cannot read the header row: {e}"))
@@ -135,8 +141,25 @@ pub fn read_card(path: &Path) -> Result<Card, Diagnostics> {
             levels.insert(id.clone(), level);
         }
         digests.insert(get(col("rubric_digest")));
+        let program_id = get(col("program_id"));
+        if let Some(first) = rows
+            .iter()
+            .position(|r: &CardRow| r.program_id == program_id)
+        {
+            diags.push(
+                file.error(
+                    span(col("program_id").unwrap_or(0)),
+                    format!("program `{program_id}` appears twice in the scorecard"),
+                )
+                .with_hint(format!(
+                    "the first is on data row {}; a scorecard has one row per programme",
+                    first + 1
+                )),
+            );
+            continue;
+        }
         rows.push(CardRow {
-            program_id: get(col("program_id")),
+            program_id,
             program_name: get(col("program_name")),
             rank,
             total,

@@ -63,22 +63,35 @@ pub fn parse_decimal(s: &str) -> Result<Decimal, String> {
     {
         return Err(bad());
     }
-    let result = if t.contains(['e', 'E']) {
-        Decimal::from_scientific(&t)
-    } else {
-        t.parse::<Decimal>()
-    };
-    result.map(|d| d.normalize()).map_err(|e| {
-        let msg = e.to_string();
-        if msg.contains("too large")
-            || msg.contains("overflow")
-            || msg.contains("Invalid") && t.len() > 28
-        {
-            format!("`{s}` is out of range: polscore's decimals hold 28 significant digits")
-        } else {
-            bad()
+    let out_of_range =
+        || format!("`{s}` is out of range: polscore's decimals hold 28 significant digits");
+    let too_small = || format!("`{s}` is too small: polscore's decimals hold 28 decimal places");
+    let result = match t.split_once(['e', 'E']) {
+        Some((mantissa, exponent)) => {
+            let exponent = exponent.parse::<i64>();
+            let well_formed = mantissa.parse::<Decimal>().is_ok() && exponent.is_ok();
+            Decimal::from_scientific(&t).map_err(|_| match exponent {
+                Ok(e) if well_formed && e < 0 => too_small(),
+                _ if well_formed => out_of_range(),
+                _ => bad(),
+            })
         }
-    })
+        None => t.parse::<Decimal>().map_err(|e| {
+            let msg = e.to_string();
+            let digits = t.chars().filter(char::is_ascii_digit).count();
+            if msg.contains("too large") || msg.contains("overflow") || digits > 28 {
+                out_of_range()
+            } else {
+                bad()
+            }
+        }),
+    }?;
+    // A number too small for 28 decimal places would silently become 0.
+    let mantissa = t.split(['e', 'E']).next().unwrap_or("");
+    if result.is_zero() && mantissa.chars().any(|c| c.is_ascii_digit() && c != '0') {
+        return Err(too_small());
+    }
+    Ok(result.normalize())
 }
 
 /// Rounds to `dp` places, half away from zero.
@@ -135,6 +148,14 @@ mod tests {
         assert!(parse_decimal("").is_err());
         assert!(parse_decimal("1e40").is_err());
         assert!(parse_decimal("99999999999999999999999999999999").is_err());
+        assert!(parse_decimal("1e-40").unwrap_err().contains("too small"));
+        assert!(parse_decimal("1e40").unwrap_err().contains("out of range"));
+        assert!(
+            parse_decimal("0.0000000000000000000000000000000000000001")
+                .unwrap_err()
+                .contains("too small")
+        );
+        assert_eq!(parse_decimal("-0").unwrap(), dec("0"));
     }
 
     #[test]

@@ -49,7 +49,13 @@ pub struct SourceFile {
     pub path: PathBuf,
     pub text: String,
     line_starts: Vec<usize>,
+    /// (byte offset, characters before it) every [`CHECKPOINT`] bytes or so, so that a column
+    /// on a very long line is found without counting the whole line each time.
+    checkpoints: Vec<(usize, usize)>,
 }
+
+/// Distance in bytes between two column checkpoints.
+const CHECKPOINT: usize = 4096;
 
 impl SourceFile {
     /// Wraps `text` read from `path`, dropping a leading byte-order mark so that it is not a
@@ -61,10 +67,17 @@ impl SourceFile {
         };
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        let mut checkpoints = vec![(0, 0)];
+        for (count, (i, _)) in text.char_indices().enumerate() {
+            if i >= checkpoints.last().map_or(0, |c| c.0) + CHECKPOINT {
+                checkpoints.push((i, count));
+            }
+        }
         SourceFile {
             path: path.into(),
             text,
             line_starts,
+            checkpoints,
         }
     }
 
@@ -120,10 +133,16 @@ impl SourceFile {
         let offset = offset.min(self.text.len());
         let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
         let start = self.line_starts[line];
-        let col = self.text[start..floor_char_boundary(&self.text, offset)]
-            .chars()
-            .count();
+        let col =
+            self.chars_before(floor_char_boundary(&self.text, offset)) - self.chars_before(start);
         (line + 1, col + 1)
+    }
+
+    /// How many characters precede a byte offset (on a character boundary).
+    fn chars_before(&self, offset: usize) -> usize {
+        let i = self.checkpoints.partition_point(|&(at, _)| at <= offset) - 1;
+        let (at, count) = self.checkpoints[i];
+        count + self.text[at..offset].chars().count()
     }
 
     /// The text of a 1-based line, without its line break.
@@ -374,6 +393,15 @@ mod tests {
         let x = f.text.find('x').unwrap();
         assert_eq!(f.line_col(x), (2, 4));
         assert_eq!(f.line_text(1), "ab");
+    }
+
+    #[test]
+    fn columns_on_long_lines_count_characters() {
+        let line = "é".repeat(10_000) + "x";
+        let f = SourceFile::new("x", format!("a\n{line}\n"));
+        let x = f.text.find('x').unwrap();
+        assert_eq!(f.line_col(x), (2, 10_001));
+        assert_eq!(f.line_col(2 + 2 * 5000), (2, 5001));
     }
 
     #[test]

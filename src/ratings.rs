@@ -60,6 +60,34 @@ pub(crate) fn field_spans(line: &str) -> Vec<Range<usize>> {
     spans
 }
 
+/// Where a quoted CSV field opens that is never closed: the csv crate would read the rest of
+/// the file into that one cell, silently.
+pub(crate) fn unclosed_quote(text: &str) -> Option<usize> {
+    let mut open: Option<usize> = None;
+    let mut field_start = true;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match open {
+            Some(_) if c == '"' => {
+                if chars.peek().is_some_and(|&(_, n)| n == '"') {
+                    chars.next();
+                } else {
+                    open = None;
+                    field_start = false;
+                }
+            }
+            Some(_) => {}
+            None => {
+                if c == '"' && field_start {
+                    open = Some(i);
+                }
+                field_start = matches!(c, ',' | '\n' | '\r');
+            }
+        }
+    }
+    open
+}
+
 fn parse_bool(s: &str) -> Option<bool> {
     match s.trim().to_ascii_lowercase().as_str() {
         "" | "false" | "no" | "0" => Some(false),
@@ -80,6 +108,14 @@ pub fn read(path: &Path, rubric: &Rubric) -> (Vec<Rating>, Diagnostics) {
 fn read_file(path: &Path, rubric: &Rubric) -> Result<(Vec<Rating>, Diagnostics), Diagnostics> {
     let file = Arc::new(SourceFile::read(path)?);
     let mut diags = Diagnostics::default();
+    if let Some(at) = unclosed_quote(&file.text) {
+        return Err(file
+            .error(at..at + 1, "this quote is never closed")
+            .with_hint(
+                "close the quoted cell with `\"`; write a quote inside a quoted cell as `\"\"`",
+            )
+            .into());
+    }
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
@@ -400,6 +436,14 @@ mod tests {
         let spans = field_spans(line);
         let cells: Vec<&str> = spans.iter().map(|s| &line[s.clone()]).collect();
         assert_eq!(cells, ["a", "\"b,c\"", "", "d"]);
+    }
+
+    #[test]
+    fn finds_unclosed_quotes() {
+        assert_eq!(unclosed_quote("a,\"b\"\"c\",d\n"), None);
+        assert_eq!(unclosed_quote("a,b\"c,d\n"), None);
+        assert_eq!(unclosed_quote("a,\"b\nc,d\n"), Some(2));
+        assert_eq!(unclosed_quote("x\n\"multi\nline\",y\n"), None);
     }
 
     #[test]

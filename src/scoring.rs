@@ -151,6 +151,8 @@ pub struct ProgramScore {
     pub period: String,
     /// The description file, as given.
     pub path: String,
+    /// Where the description's facts come from, for reports that link to them.
+    pub sources: Vec<crate::program::SourceRef>,
     pub criteria: Vec<CriterionScore>,
     /// The exact total; None when insufficient.
     pub total: Option<Decimal>,
@@ -574,6 +576,7 @@ mod tests {
             region: String::new(),
             period: String::new(),
             path: String::new(),
+            sources: vec![],
             criteria: vec![],
             total: total.map(d),
             coverage: Decimal::ZERO,

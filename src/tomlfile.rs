@@ -13,40 +13,52 @@ use crate::diag::{Diagnostic, Diagnostics, SourceFile, suggest};
 
 /// Deserializes `file` into `T`, or located diagnostics.
 ///
-/// serde stops at the first problem. So that a user sees every unknown key in one run, an
-/// unknown key is set aside (blanked out, keeping every other position) and the file is read
-/// again, until it reads or another kind of problem stops it.
+/// serde stops at the first problem. So that a user sees every problem in one run, the entry
+/// behind a problem is set aside (blanked out, keeping every other position) and the file is
+/// read again: an unknown key or a wrong type with its whole entry, a table that misses a key
+/// with its whole body. A syntax error ends the search.
 pub fn parse<T: DeserializeOwned>(file: &SourceFile) -> Result<T, Diagnostics> {
     let mut text = file.text.clone();
     let mut diags = Diagnostics::default();
+    // Keys set aside for a wrong type: that they are then missing is not news.
+    let mut set_aside_keys: Vec<String> = Vec::new();
     for _ in 0..MAX_SET_ASIDE {
-        match toml::from_str::<T>(&text) {
+        let e = match toml::from_str::<T>(&text) {
             Ok(value) => {
                 sort_by_place(&mut diags);
                 return diags.into_result(value);
             }
-            Err(e) => {
-                diags.push(translate(file, &e));
-                // An unknown key is set aside with its value; a table that misses a key is
-                // set aside whole. Any other problem ends the search.
-                let set_aside = match e.span() {
-                    Some(span) if e.message().starts_with("unknown field") => {
-                        entry_spans(&text, span)
-                    }
-                    Some(span) if e.message().starts_with("missing field") && span.end > 0 => {
-                        table_spans(&text, span)
-                    }
-                    _ => None,
-                };
-                match set_aside {
-                    Some(spans) => spans.into_iter().for_each(|s| blank(&mut text, s)),
-                    None => break,
-                }
-            }
+            Err(e) => e,
+        };
+        let message = e.message();
+        let missing = backticked(message.strip_prefix("missing field `"));
+        if missing.is_none_or(|k| !set_aside_keys.iter().any(|s| s == k)) {
+            diags.push(translate(file, &e));
         }
+        // Any problem found after parsing can be set aside; a syntax error cannot (the file
+        // does not parse, so `entry_at` finds nothing). A table missing a key points at the
+        // table, except at the top level (0..0), where there is nothing to set aside.
+        let recoverable = missing.is_none() || e.span().is_some_and(|s| s.end > 0);
+        let Some(found) = e
+            .span()
+            .filter(|_| recoverable)
+            .and_then(|s| entry_at(&text, s))
+        else {
+            break;
+        };
+        if !message.starts_with("missing field") {
+            set_aside_keys.push(found.key);
+        }
+        blank(&mut text, found.span);
     }
     sort_by_place(&mut diags);
     Err(diags)
+}
+
+/// The text between the first pair of backticks after a prefix: `weight` in
+/// "missing field `weight`".
+fn backticked(rest: Option<&str>) -> Option<&str> {
+    rest.and_then(|r| r.split('`').next())
 }
 
 /// Puts diagnostics in the order of the file, which is not the order serde visits keys in.
@@ -56,45 +68,13 @@ fn sort_by_place(diags: &mut Diagnostics) {
         .sort_by_key(|d| d.location.as_ref().map(|l| (l.line, l.column)));
 }
 
-/// How many unknown keys one file may have before polscore stops looking for more.
+/// How many problems one file may have before polscore stops looking for more.
 const MAX_SET_ASIDE: usize = 50;
 
-/// The spans of the whole entry whose key stands at `key`: key through value, or a table
-/// header (`[a.b]`, each `[[a]]`) through the last entry of its body.
-fn entry_spans(text: &str, key: Range<usize>) -> Option<Vec<Range<usize>>> {
-    /// Whether a value is a table or array of tables written with headers after its key.
-    fn spans_of(
-        k: &toml::Spanned<toml::de::DeString<'_>>,
-        v: &toml::Spanned<DeValue<'_>>,
-    ) -> Vec<Range<usize>> {
-        match v.get_ref() {
-            DeValue::Table(_) if v.span().start < k.span().start => vec![v.span().start..extent(v)],
-            DeValue::Array(items) if items.iter().any(|i| i.span().start < k.span().start) => {
-                items.iter().map(|i| i.span().start..extent(i)).collect()
-            }
-            _ => vec![k.span().start..extent(v).max(k.span().end)],
-        }
-    }
-    fn walk(table: &DeTable<'_>, key: &Range<usize>) -> Option<Vec<Range<usize>>> {
-        for (k, v) in table.iter() {
-            if k.span() == *key {
-                return Some(spans_of(k, v));
-            }
-            if let Some(found) = walk_value(v.get_ref(), key) {
-                return Some(found);
-            }
-        }
-        None
-    }
-    fn walk_value(value: &DeValue<'_>, key: &Range<usize>) -> Option<Vec<Range<usize>>> {
-        match value {
-            DeValue::Table(t) => walk(t, key),
-            DeValue::Array(items) => items.iter().find_map(|i| walk_value(i.get_ref(), key)),
-            _ => None,
-        }
-    }
-    let doc = DeTable::parse(text).ok()?;
-    walk(doc.get_ref(), &key)
+/// An entry to set aside: its key and the span that holds it.
+struct Entry {
+    key: String,
+    span: Range<usize>,
 }
 
 /// Where a value's text ends, its nested entries included.
@@ -107,23 +87,55 @@ fn extent(value: &toml::Spanned<DeValue<'_>>) -> usize {
     }
 }
 
-/// The span of the table (with its body) that stands at `at`.
-fn table_spans(text: &str, at: Range<usize>) -> Option<Vec<Range<usize>>> {
-    fn find(value: &toml::Spanned<DeValue<'_>>, at: &Range<usize>) -> Option<Range<usize>> {
-        if value.span() == *at && value.get_ref().is_table() {
-            return Some(value.span().start..extent(value));
+/// The innermost entry whose text holds `at`: `key = value`, a table header (`[a.b]`) with its
+/// body, or one `[[a]]` element with its body.
+fn entry_at(text: &str, at: Range<usize>) -> Option<Entry> {
+    fn holds(s: &Range<usize>, at: &Range<usize>) -> bool {
+        s.start <= at.start && at.end <= s.end.max(s.start + 1)
+    }
+    fn in_table(table: &DeTable<'_>, at: &Range<usize>) -> Option<Entry> {
+        for (k, v) in table.iter() {
+            let header = v.span().start < k.span().start;
+            let span = match v.get_ref() {
+                // `[[a]]` elements: each is its own entry, found below.
+                DeValue::Array(items)
+                    if header || items.iter().any(|i| i.span().start < k.span().start) =>
+                {
+                    for item in items.iter() {
+                        let span = item.span().start..extent(item);
+                        if holds(&span, at) {
+                            if let DeValue::Table(t) = item.get_ref()
+                                && let Some(inner) = in_table(t, at)
+                            {
+                                return Some(inner);
+                            }
+                            return Some(Entry {
+                                key: k.get_ref().to_string(),
+                                span,
+                            });
+                        }
+                    }
+                    continue;
+                }
+                _ if header => v.span().start..extent(v),
+                _ => k.span().start..extent(v).max(k.span().end),
+            };
+            if holds(&span, at) {
+                if let DeValue::Table(t) = v.get_ref()
+                    && let Some(inner) = in_table(t, at)
+                {
+                    return Some(inner);
+                }
+                return Some(Entry {
+                    key: k.get_ref().to_string(),
+                    span,
+                });
+            }
         }
-        match value.get_ref() {
-            DeValue::Table(t) => t.iter().find_map(|(_, v)| find(v, at)),
-            DeValue::Array(items) => items.iter().find_map(|i| find(i, at)),
-            _ => None,
-        }
+        None
     }
     let doc = DeTable::parse(text).ok()?;
-    doc.get_ref()
-        .iter()
-        .find_map(|(_, v)| find(v, &at))
-        .map(|span| vec![span])
+    in_table(doc.get_ref(), &at)
 }
 
 /// Replaces a span with spaces, keeping line breaks, so that later positions stay right.
@@ -238,6 +250,7 @@ mod tests {
                 ("unknown key `wieght`".to_string(), 4),
                 ("unknown key `sub`".to_string(), 6),
                 ("unknown key `b`".to_string(), 8),
+                ("unknown key `b`".to_string(), 10),
             ]
         );
     }

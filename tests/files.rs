@@ -231,3 +231,326 @@ fn sensitivity_is_seeded() {
     assert_eq!(run("3"), run("3"));
     assert_ne!(run("3"), run("4"));
 }
+
+// ---- HTML reports (issue #4) ----
+
+/// What the tests need from an HTML page read as XML: its elements, every `href`/`src`, and its
+/// text, one line per block.
+struct Page {
+    elements: Vec<String>,
+    links: Vec<String>,
+    text: String,
+}
+
+/// Elements after which the text snapshot starts a new line.
+const BLOCKS: &[&str] = &[
+    "title",
+    "header",
+    "footer",
+    "section",
+    "article",
+    "div",
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "ul",
+    "li",
+    "dl",
+    "dt",
+    "dd",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "blockquote",
+];
+
+/// Reads an HTML report as XHTML, panicking with the position of the first thing that is not
+/// well-formed: mismatched or unclosed tags, unknown entities, duplicate attributes.
+fn read_xhtml(html: &str) -> Page {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(html);
+    reader.config_mut().check_end_names = true;
+    reader.config_mut().check_comments = true;
+    let mut page = Page {
+        elements: Vec::new(),
+        links: Vec::new(),
+        text: String::new(),
+    };
+    let mut open: Vec<String> = Vec::new();
+    let mut roots = 0;
+    let mut doctype = false;
+    loop {
+        let at = reader.buffer_position();
+        let event = reader
+            .read_event()
+            .unwrap_or_else(|e| panic!("not well-formed at byte {at}: {e}"));
+        let in_style = open.last().is_some_and(|e| e == "style");
+        match &event {
+            Event::DocType(d) => {
+                assert_eq!(d.decode().unwrap().trim(), "html");
+                doctype = true;
+            }
+            Event::Start(e) | Event::Empty(e) => {
+                let name = String::from_utf8(e.name().as_ref().to_vec()).unwrap();
+                if open.is_empty() {
+                    roots += 1;
+                }
+                for a in e.attributes() {
+                    let a = a.unwrap_or_else(|err| panic!("bad attribute in <{name}>: {err}"));
+                    let key = String::from_utf8(a.key.as_ref().to_vec()).unwrap();
+                    let value = a
+                        .normalized_value(quick_xml::XmlVersion::default())
+                        .unwrap_or_else(|err| panic!("bad value of {key} in <{name}>: {err}"))
+                        .into_owned();
+                    if key == "href" || key == "src" {
+                        page.links.push(value);
+                    }
+                }
+                if BLOCKS.contains(&name.as_str()) {
+                    page.text.push('\n');
+                }
+                page.elements.push(name.clone());
+                // An empty element (`<meta/>`) closes itself.
+                if matches!(event, Event::Start(_)) {
+                    open.push(name);
+                }
+            }
+            Event::End(e) => {
+                let name = String::from_utf8(e.name().as_ref().to_vec()).unwrap();
+                assert_eq!(open.pop().as_deref(), Some(name.as_str()));
+                if BLOCKS.contains(&name.as_str()) {
+                    page.text.push('\n');
+                } else if name == "td" || name == "th" {
+                    page.text.push_str(" | ");
+                }
+            }
+            Event::Text(t) if !in_style => page.text.push_str(&t.decode().unwrap()),
+            Event::GeneralRef(r) if !in_style => {
+                let name = r.decode().unwrap().into_owned();
+                let ch = match r.resolve_char_ref().unwrap() {
+                    Some(c) => c.to_string(),
+                    None => quick_xml::escape::resolve_predefined_entity(&name)
+                        .unwrap_or_else(|| panic!("`&{name};` is not an XML entity"))
+                        .to_string(),
+                };
+                page.text.push_str(&ch);
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    assert!(doctype, "the page starts with <!DOCTYPE html>");
+    assert_eq!(roots, 1, "one root element");
+    assert!(open.is_empty(), "unclosed elements: {open:?}");
+    page.text = page
+        .text
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n");
+    page.text.push('\n');
+    page
+}
+
+/// Checks that a page runs nothing and fetches nothing: no script, frame, object, image or
+/// stylesheet link, and every `href`/`src` is an anchor on the page or one of `allowed`.
+fn assert_self_contained(html: &str, page: &Page, allowed: &[String]) {
+    for banned in [
+        "script", "iframe", "object", "embed", "img", "link", "base", "form",
+    ] {
+        assert!(
+            !page.elements.iter().any(|e| e.eq_ignore_ascii_case(banned)),
+            "the page has a <{banned}> element"
+        );
+    }
+    let lower = html.to_ascii_lowercase();
+    // (`javascript:` may stand in text; the link check below keeps it out of attributes.)
+    for banned in ["<script", "url(", "@import"] {
+        assert!(!lower.contains(banned), "the page contains `{banned}`");
+    }
+    // No event handler attribute (` onload="`, ` onerror="` ...).
+    let handler = lower.match_indices(" on").any(|(i, _)| {
+        let rest = &lower[i + 3..];
+        let name = rest.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+        name.len() < rest.len() && name.starts_with("=\"")
+    });
+    assert!(!handler, "the page has an event handler attribute");
+    for link in &page.links {
+        assert!(
+            link.starts_with('#') || allowed.contains(link),
+            "link to `{link}`, which is neither on the page nor a programme's source"
+        );
+    }
+}
+
+/// The source URLs of the programmes in a folder, as the library reads them.
+fn source_urls(dir: &Path) -> Vec<String> {
+    let rubric = polscore::rubric::builtin();
+    let loaded = polscore::load_programs(&[dir.to_path_buf()], &rubric);
+    assert!(loaded.problems.is_empty());
+    loaded
+        .programs
+        .iter()
+        .flat_map(|p| p.sources.iter().map(|s| s.url.clone()))
+        .collect()
+}
+
+#[test]
+fn html_scorecard_is_well_formed_self_contained_and_reads_as_expected() {
+    let dir = root();
+    let run = polscore(&["score", "--format", "html", "fixtures/programs"], &dir);
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let html = String::from_utf8(run.stdout).unwrap();
+    let page = read_xhtml(&html);
+    let sources = source_urls(&dir.join("fixtures/programs"));
+    assert_self_contained(&html, &page, &sources);
+    // Every programme's own sources are linked.
+    for url in &sources {
+        assert!(page.links.contains(url), "no link to {url}");
+    }
+    // Every anchor link lands on an element of the page.
+    for link in page.links.iter().filter(|l| l.starts_with('#')) {
+        assert!(
+            html.contains(&format!("id=\"{}\"", &link[1..])),
+            "no element with id {link}"
+        );
+    }
+    // The text, tags stripped, against the checked-in snapshot (UPDATE_SNAPSHOTS=1 rewrites
+    // it; read the diff before committing). The version is masked so a release does not
+    // change it.
+    let text = page.text.replace(
+        &format!("polscore {}", env!("CARGO_PKG_VERSION")),
+        "polscore VERSION",
+    );
+    let snapshot = dir.join("tests/snapshots/report.html.txt");
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::create_dir_all(snapshot.parent().unwrap()).unwrap();
+        std::fs::write(&snapshot, &text).unwrap();
+    }
+    let expected = std::fs::read_to_string(&snapshot)
+        .expect("tests/snapshots/report.html.txt exists (UPDATE_SNAPSHOTS=1 writes it)");
+    if text != expected {
+        let first = text
+            .lines()
+            .zip(expected.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or(text.lines().count().min(expected.lines().count()));
+        panic!(
+            "the HTML report's text differs from tests/snapshots/report.html.txt at line {}:\n  \
+             got:      {:?}\n  expected: {:?}\n(UPDATE_SNAPSHOTS=1 cargo test rewrites it)",
+            first + 1,
+            text.lines().nth(first),
+            expected.lines().nth(first)
+        );
+    }
+    // Same input, same bytes.
+    let again = polscore(&["score", "--format", "html", "fixtures/programs"], &dir);
+    assert_eq!(html.as_bytes(), again.stdout);
+}
+
+/// Issue #4: text from a description is text, never markup, in every report for people.
+#[test]
+fn markup_in_a_description_is_escaped_in_html_and_markdown() {
+    let dir = scratch("escape");
+    std::fs::write(
+        dir.join("p.toml"),
+        r#"[program]
+id = "script-test"
+name = "<script>alert(1)</script> programme | <b>bold</b>"
+country = "A & B"
+period = "<i>2020</i>"
+text = """<script>alert(1)</script> The programme offers one-on-one mentoring <img src=x onerror=alert(2)>.
+It also runs an awareness campaign for 'families' & "friends"; see ](javascript:alert(5))."""
+sources = [
+  { title = "<script>alert(3)</script>", url = "javascript:alert(4)" },
+  { title = "Report", url = "https://example.org/?a=1&b=\"2\"" },
+]
+"#,
+    )
+    .unwrap();
+    let run = polscore(&["score", "--format", "html", "p.toml"], &dir);
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let html = String::from_utf8(run.stdout).unwrap();
+    let page = read_xhtml(&html);
+    assert_self_contained(
+        &html,
+        &page,
+        &["https://example.org/?a=1&b=\"2\"".to_string()],
+    );
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;/script&gt; programme | &lt;b&gt;bold&lt;/b&gt;")
+    );
+    assert!(
+        page.text
+            .contains("<script>alert(1)</script> The programme offers")
+    );
+    assert!(page.text.contains("<img src=x onerror=alert(2)>"));
+    assert!(!page.elements.iter().any(|e| e == "b" || e == "i"));
+    // The javascript: source is shown as text, not linked.
+    assert!(page.text.contains("javascript:alert(4)"));
+    assert!(
+        page.links
+            .contains(&"https://example.org/?a=1&b=\"2\"".to_string())
+    );
+
+    let md = polscore(&["score", "--format", "markdown", "p.toml"], &dir);
+    let md = String::from_utf8(md.stdout).unwrap();
+    // Every `<` is escaped, so no renderer reads a tag.
+    assert!(
+        md.match_indices('<')
+            .all(|(i, _)| md[..i].ends_with('\\') || md[i..].starts_with("<https://")),
+        "{md}"
+    );
+    assert!(md.contains("\\<script\\>alert(1)\\</script\\> programme \\| \\<b\\>bold\\</b\\>"));
+    assert!(!md.contains("](javascript:"), "{md}");
+    assert!(
+        md.contains("[Report](<https://example.org/?a=1&b=\"2\">)"),
+        "{md}"
+    );
+}
+
+#[test]
+fn sensitivity_html_is_well_formed_and_self_contained() {
+    let dir = root();
+    let run = polscore(
+        &[
+            "sensitivity",
+            "--format",
+            "html",
+            "--samples",
+            "200",
+            "fixtures/programs",
+        ],
+        &dir,
+    );
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let html = String::from_utf8(run.stdout).unwrap();
+    let page = read_xhtml(&html);
+    assert_self_contained(&html, &page, &[]);
+    for id in [
+        "illustrative-city-safety-campaign",
+        "illustrative-youth-sports-festival",
+    ] {
+        assert!(page.text.contains(id), "{id} is in the report");
+    }
+    assert!(page.text.contains("200 times (seed 1)"));
+}

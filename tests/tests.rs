@@ -4,7 +4,9 @@
 //! the exact expected output, and `*.in/` the files it runs on (trycmd; regenerate a snapshot
 //! with `TRYCMD=overwrite cargo test`, then read the diff before committing it).
 
+mod bad_inputs;
 mod files;
+mod injection;
 mod properties;
 
 #[test]

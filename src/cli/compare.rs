@@ -66,11 +66,12 @@ pub fn run(args: Args) -> Result<u8, Diagnostics> {
                 .terminator(csv::Terminator::Any(b'\n'))
                 .from_writer(Vec::new());
             for (i, row) in cells.iter().enumerate() {
-                // Program ids are text; every other cell is a number, a keyword or empty.
+                // Headers and program ids are text; every other cell is a number, a keyword or
+                // empty.
                 let row: Vec<String> = row
                     .iter()
                     .enumerate()
-                    .map(|(j, c)| if j == 0 && i > 0 { cell(c) } else { c.clone() })
+                    .map(|(j, c)| if i == 0 || j == 0 { cell(c) } else { c.clone() })
                     .collect();
                 w.write_record(&row).expect("in memory");
             }

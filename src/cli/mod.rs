@@ -5,6 +5,7 @@ mod agreement;
 mod check;
 mod compare;
 mod explain;
+mod rubric_doc;
 mod score;
 mod sensitivity;
 mod template;
@@ -83,6 +84,8 @@ enum Command {
     Compare(compare::Args),
     /// Test how robust the ranking is to the weights (Monte Carlo, leave-one-out)
     Sensitivity(sensitivity::Args),
+    /// Write a rubric's methodology as Markdown: criteria, levels, methods, weights, digest
+    RubricDoc(rubric_doc::Args),
 }
 
 /// Runs polscore with these arguments (the first is the program name) and returns the exit
@@ -106,6 +109,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
         Command::Agreement(a) => agreement::run(a),
         Command::Compare(a) => compare::run(a),
         Command::Sensitivity(a) => sensitivity::run(a),
+        Command::RubricDoc(a) => rubric_doc::run(a),
     };
     match result {
         Ok(code) => code,

@@ -16,6 +16,10 @@ pub enum Format {
     Long,
     /// Everything, with every occurrence, fact and assessment
     Json,
+    /// GitHub-flavoured Markdown: ranking, levels, and each programme's evidence trail
+    Markdown,
+    /// One self-contained HTML page (no scripts, no network) with charts, for print or mail
+    Html,
 }
 
 #[derive(Debug, clap::Args)]
@@ -61,6 +65,8 @@ pub fn run(args: Args) -> Result<u8, Diagnostics> {
         Format::Wide => report::csv::wide(&rubric, &card),
         Format::Long => report::csv::long(&rubric, &card),
         Format::Json => report::json::render(&rubric, &card),
+        Format::Markdown => report::markdown::render(&rubric, &card),
+        Format::Html => report::html::render(&rubric, &card),
     };
     write_output(args.output.as_ref(), &bytes)?;
     if problems.is_empty() {

@@ -16,6 +16,8 @@ pub enum Format {
     Csv,
     /// An aligned table for reading in a terminal
     Table,
+    /// One self-contained HTML page with a rank-acceptability chart and the numbers
+    Html,
 }
 
 #[derive(Debug, clap::Args)]
@@ -124,6 +126,7 @@ pub fn run(args: Args) -> Result<u8, Diagnostics> {
             w.into_inner().expect("in memory")
         }
         Format::Table => crate::report::aligned(&rows).into_bytes(),
+        Format::Html => crate::report::html::sensitivity(&rubric, &card, &result, &settings),
     };
     write_output(args.output.as_ref(), &bytes)?;
     Ok(SUCCESS)

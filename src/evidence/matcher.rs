@@ -273,21 +273,27 @@ impl Cues {
         }
     }
 
+    /// Whether a terminator stands strictly between two words. Terminators are in text order
+    /// and do not overlap, so the first one after `after_word` is the only one to check.
     fn terminated(&self, after_word: usize, before_word: usize) -> bool {
+        let i = self
+            .terminators
+            .partition_point(|t| t.first_word <= after_word);
         self.terminators
-            .iter()
-            .any(|t| t.first_word > after_word && t.last_word < before_word)
+            .get(i)
+            .is_some_and(|t| t.last_word < before_word)
     }
 
     /// The cue that negates `hit`, if any: the nearest one before it, else the nearest after.
+    /// Cues are in text order, so only those within the window are looked at.
     pub fn negating(&self, doc: &Doc<'_>, hit: &Hit) -> Option<(&Hit, Side)> {
-        let before = self
-            .before
+        let lo = hit.first_word.saturating_sub(self.window);
+        let from = self.before.partition_point(|c| c.last_word < lo);
+        let before = self.before[from..]
             .iter()
+            .take_while(|c| c.last_word < hit.first_word)
             .filter(|c| {
-                c.last_word < hit.first_word
-                    && hit.first_word - c.last_word <= self.window
-                    && doc.same_sentence(c.first_word, hit.first_word)
+                doc.same_sentence(c.first_word, hit.first_word)
                     && doc.same_sentence(c.last_word, hit.first_word)
                     && !self.terminated(c.last_word, hit.first_word)
             })
@@ -295,15 +301,17 @@ impl Cues {
         if let Some(c) = before {
             return Some((c, Side::Before));
         }
-        self.after
+        let hi = hit.last_word.saturating_add(self.post_window);
+        let from = self
+            .after
+            .partition_point(|c| c.first_word <= hit.last_word);
+        self.after[from..]
             .iter()
-            .filter(|c| {
-                c.first_word > hit.last_word
-                    && c.first_word - hit.last_word <= self.post_window
-                    && doc.same_sentence(hit.first_word, c.first_word)
+            .take_while(|c| c.first_word <= hi)
+            .find(|c| {
+                doc.same_sentence(hit.first_word, c.first_word)
                     && !self.terminated(hit.last_word, c.first_word)
             })
-            .min_by_key(|c| c.first_word)
             .map(|c| (c, Side::After))
     }
 }

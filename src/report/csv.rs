@@ -42,8 +42,8 @@ pub fn wide(rubric: &Rubric, card: &Scorecard) -> Vec<u8> {
     .map(|s| s.to_string())
     .collect();
     for c in &rubric.criteria {
-        header.push(format!("{}_level", c.id));
-        header.push(format!("{}_score", c.id));
+        header.push(cell(&format!("{}_level", c.id)));
+        header.push(cell(&format!("{}_score", c.id)));
     }
     header.extend(["rubric_id", "rubric_version", "rubric_digest"].map(String::from));
     w.write_record(&header).expect("in memory");

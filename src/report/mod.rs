@@ -1,11 +1,15 @@
-//! Scorecards as bytes: CSV (wide and long), JSON, and the terminal explanation.
+//! Scorecards as bytes: CSV (wide and long), JSON, the terminal explanation, and reports for
+//! people (Markdown, self-contained HTML, the rubric's methodology).
 //!
 //! Formatters only: they read a [`Scorecard`](crate::scoring::Scorecard) and its rubric and
 //! never score, read files or print.
 
 pub mod csv;
 pub mod explain;
+pub mod html;
 pub mod json;
+pub mod markdown;
+mod trail;
 
 use rust_decimal::Decimal;
 

@@ -351,7 +351,7 @@ impl Checker<'_> {
             return None;
         }
         match i64::try_from(d) {
-            Ok(n) if n.abs() <= WHOLE_LIMIT => Some(n),
+            Ok(n) if (-WHOLE_LIMIT..=WHOLE_LIMIT).contains(&n) => Some(n),
             _ => {
                 self.err(
                     v.span(),
