@@ -554,3 +554,49 @@ fn sensitivity_html_is_well_formed_and_self_contained() {
     }
     assert!(page.text.contains("200 times (seed 1)"));
 }
+
+#[cfg(unix)]
+#[test]
+fn output_files_are_readable_like_any_other_file() {
+    // A temporary file is private (rw-------); the scorecard it becomes must not be.
+    use std::os::unix::fs::PermissionsExt;
+    let dir = scratch("mode");
+    let out = dir.join("card.csv");
+    let fixtures = root().join("fixtures/programs");
+    let run = polscore(
+        &[
+            "score",
+            "-o",
+            out.to_str().unwrap(),
+            fixtures.to_str().unwrap(),
+        ],
+        &dir,
+    );
+    assert!(run.status.success());
+    let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode & 0o044, 0o044 & !umask_guess(), "mode {mode:o}");
+    // Replacing a file keeps its permissions.
+    std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o600)).unwrap();
+    polscore(
+        &[
+            "score",
+            "-o",
+            out.to_str().unwrap(),
+            fixtures.to_str().unwrap(),
+        ],
+        &dir,
+    );
+    assert_eq!(
+        std::fs::metadata(&out).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+}
+
+/// The group/other read bits the umask removes, read off a file created the ordinary way.
+#[cfg(unix)]
+fn umask_guess() -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    let probe = scratch("umask").join("probe");
+    std::fs::write(&probe, "").unwrap();
+    !std::fs::metadata(&probe).unwrap().permissions().mode() & 0o044
+}

@@ -139,6 +139,21 @@ fn load_rubric(path: Option<&Path>) -> Result<Rubric, Diagnostics> {
     }
 }
 
+/// A temporary file beside `path` with the permissions the output should end up with: those of
+/// the file it replaces, or the usual `rw-r--r--` (less the umask) for a new one, not the
+/// private `rw-------` of a temporary file.
+fn temp_file(dir: &Path, path: &Path) -> std::io::Result<tempfile::NamedTempFile> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".polscore-").suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode() & 0o777);
+        builder.permissions(std::fs::Permissions::from_mode(mode));
+    }
+    builder.tempfile_in(dir)
+}
+
 /// Writes `bytes` to `path` atomically (a temporary file beside it, then a rename), or to
 /// stdout.
 fn write_output(path: Option<&PathBuf>, bytes: &[u8]) -> Result<(), Diagnostics> {
@@ -166,7 +181,7 @@ fn write_output(path: Option<&PathBuf>, bytes: &[u8]) -> Result<(), Diagnostics>
         .with_hint("check that the folder exists and is writable; nothing was written")
         .into()
     };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
+    let mut tmp = temp_file(dir, path).map_err(fail)?;
     tmp.write_all(bytes)
         .and_then(|()| tmp.flush())
         .map_err(fail)?;
