@@ -4,6 +4,7 @@
 //! the change of level. Scorecards made with different rubrics (different digests) are refused
 //! unless the caller allows it, and then only the criteria both share are compared.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
@@ -11,7 +12,8 @@ use rust_decimal::Decimal;
 
 use crate::decimal::{fixed, parse_decimal};
 use crate::diag::{Diagnostic, Diagnostics, SourceFile};
-use crate::ratings::{field_spans, unescape};
+use crate::ratings::{field_spans, header_delimiter, unclosed_quote, unescape};
+use crate::report::csv::Cell;
 
 /// One programme's row of a wide scorecard, as read back.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,13 +39,18 @@ pub struct Card {
 pub fn read_card(path: &Path) -> Result<Card, Diagnostics> {
     let file = SourceFile::read(path)?;
     let mut diags = Diagnostics::default();
-    if let Some(at) = crate::ratings::unclosed_quote(&file.text) {
+    // Written with any of the spreadsheet options: a byte-order mark (dropped by
+    // `SourceFile`), CRLF (the csv crate reads it), a delimiter other than `,`, decimal commas.
+    let delimiter = header_delimiter(&file.text);
+    if let Some(at) = unclosed_quote(&file.text, delimiter) {
         return Err(file
             .error(at..at + 1, "this quote is never closed")
             .with_hint("the file is not a scorecard as polscore writes it; was it edited by hand?")
             .into());
     }
-    let mut reader = csv::ReaderBuilder::new().from_reader(file.text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .from_reader(file.text.as_bytes());
     let header_span = 0..file.text.find('\n').unwrap_or(file.text.len());
     let headers: Vec<String> = match reader.headers() {
         Ok(h) => h.iter().map(|s| unescape(s.trim()).to_string()).collect(),
@@ -94,18 +101,18 @@ pub fn read_card(path: &Path) -> Result<Card, Diagnostics> {
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map_or(1, |p| p.line() as usize);
+                let line = crate::ratings::record_line(&file.text, &line_starts, e.position());
                 let start = line_starts.get(line - 1).copied().unwrap_or(0);
                 diags.push(file.error(start..start, format!("cannot read this row: {e}")));
                 break;
             }
         };
-        let line = record.position().map_or(1, |p| p.line() as usize);
+        let line = crate::ratings::record_line(&file.text, &line_starts, record.position());
         let start = line_starts.get(line - 1).copied().unwrap_or(0);
         let end = line_starts
             .get(line)
             .map_or(file.text.len(), |&n| n.saturating_sub(1));
-        let spans = field_spans(&file.text[start..end]);
+        let spans = field_spans(&file.text[start..end], delimiter);
         let span = |i: usize| {
             spans
                 .get(i)
@@ -122,7 +129,7 @@ pub fn read_card(path: &Path) -> Result<Card, Diagnostics> {
             if text.is_empty() {
                 return None;
             }
-            match parse_decimal(&text) {
+            match parse_decimal(&decimal_point(&text)) {
                 Ok(d) if !whole || d.fract().is_zero() => Some(d),
                 _ => {
                     diags.push(file.error(
@@ -186,6 +193,17 @@ pub fn read_card(path: &Path) -> Result<Card, Diagnostics> {
         digest: digests.into_iter().next().unwrap_or_default(),
         rows,
     })
+}
+
+/// A number written with a decimal comma (`62,50`, by `--decimal-comma` or a spreadsheet in
+/// such a locale) with a point instead. polscore writes no thousands separators, so a single
+/// comma and no point can only be a decimal comma.
+fn decimal_point(text: &str) -> Cow<'_, str> {
+    if text.matches(',').count() == 1 && !text.contains('.') {
+        Cow::Owned(text.replace(',', "."))
+    } else {
+        Cow::Borrowed(text)
+    }
 }
 
 /// How a programme changed between two scorecards.
@@ -314,8 +332,8 @@ pub fn compare(old: &Card, new: &Card) -> Comparison {
 }
 
 /// The comparison as a table of cells (header first), shared by the CSV and text renderings.
-pub fn table(c: &Comparison) -> Vec<Vec<String>> {
-    let mut header: Vec<String> = [
+pub fn table(c: &Comparison) -> Vec<Vec<Cell>> {
+    let mut header: Vec<Cell> = [
         "program_id",
         "change",
         "old_total",
@@ -325,31 +343,30 @@ pub fn table(c: &Comparison) -> Vec<Vec<String>> {
         "new_rank",
         "rank_change",
     ]
-    .map(String::from)
+    .map(Cell::text)
     .to_vec();
     for id in &c.criteria {
         header.extend([
-            format!("{id}_old"),
-            format!("{id}_new"),
-            format!("{id}_change"),
+            Cell::text(format!("{id}_old")),
+            Cell::text(format!("{id}_new")),
+            Cell::text(format!("{id}_change")),
         ]);
     }
     let mut out = vec![header];
-    let opt = |v: Option<String>| v.unwrap_or_default();
     for r in &c.rows {
-        let total =
-            |row: &Option<CardRow>| opt(row.as_ref().and_then(|x| x.total).map(|t| fixed(t, 2)));
-        let rank =
-            |row: &Option<CardRow>| opt(row.as_ref().and_then(|x| x.rank).map(|t| t.to_string()));
+        let total = |row: &Option<CardRow>| {
+            Cell::opt_number(row.as_ref().and_then(|x| x.total).map(|t| fixed(t, 2)))
+        };
+        let rank = |row: &Option<CardRow>| Cell::opt_number(row.as_ref().and_then(|x| x.rank));
         let mut cells = vec![
-            r.program_id.clone(),
-            r.change.name().to_string(),
+            Cell::text(&r.program_id),
+            Cell::text(r.change.name()),
             total(&r.old),
             total(&r.new),
-            opt(r.delta().map(|d| fixed(d, 2))),
+            Cell::opt_number(r.delta().map(|d| fixed(d, 2))),
             rank(&r.old),
             rank(&r.new),
-            opt(r.rank_change().map(|d| d.to_string())),
+            Cell::opt_number(r.rank_change()),
         ];
         for id in &c.criteria {
             let level = |row: &Option<CardRow>| {
@@ -357,12 +374,11 @@ pub fn table(c: &Comparison) -> Vec<Vec<String>> {
                     .and_then(|x| x.levels.get(id).copied().flatten())
             };
             let (o, n) = (level(&r.old), level(&r.new));
-            cells.push(opt(o.map(|l| l.to_string())));
-            cells.push(opt(n.map(|l| l.to_string())));
-            cells.push(opt(o
-                .zip(n)
-                .and_then(|(o, n)| n.checked_sub(o))
-                .map(|d| d.to_string())));
+            cells.push(Cell::opt_number(o));
+            cells.push(Cell::opt_number(n));
+            cells.push(Cell::opt_number(
+                o.zip(n).and_then(|(o, n)| n.checked_sub(o)),
+            ));
         }
         out.push(cells);
     }

@@ -6,7 +6,10 @@
 
 use std::fmt;
 
+use std::borrow::Cow;
+
 use rust_decimal::{Decimal, RoundingStrategy};
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::de::{self, Deserialize, Deserializer, Visitor};
 
 /// A decimal read from TOML: integer, float or string.
@@ -16,6 +19,32 @@ pub struct Dec(pub Decimal);
 impl<'de> Deserialize<'de> for Dec {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         d.deserialize_any(DecVisitor)
+    }
+}
+
+/// The text forms [`parse_decimal`] can accept, for the JSON Schema: an optional sign, digits
+/// with at most one `.` (at least one digit), an optional exponent, `_` anywhere, white space
+/// around. Looser than the parser (range and precision are checked on loading), never
+/// stricter: `tests/schema.rs` checks that.
+pub const DECIMAL_PATTERN: &str = concat!(
+    r"^\s*_*[+-]?",
+    r"(_*[0-9][0-9_]*(\.[0-9_]*)?|_*\.[0-9_]*[0-9][0-9_]*)",
+    r"([eE]_*[+-]?_*[0-9][0-9_]*)?\s*$"
+);
+
+/// In a schema a decimal is a number, or a string that [`DECIMAL_PATTERN`] describes (a
+/// pattern constrains strings only).
+impl JsonSchema for Dec {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> Cow<'static, str> {
+        "Decimal".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({ "type": ["number", "string"], "pattern": DECIMAL_PATTERN })
     }
 }
 

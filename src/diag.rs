@@ -280,6 +280,40 @@ impl Diagnostic {
     }
 }
 
+impl Diagnostic {
+    /// [`Diagnostic::render`] with ANSI colours for a terminal: `error` in bold red, the
+    /// location arrow and gutter in blue, the caret in red, the hint in cyan.
+    pub fn render_colored(&self) -> String {
+        const RED: &str = "\x1b[1;31m";
+        const BLUE: &str = "\x1b[1;34m";
+        const CYAN: &str = "\x1b[36m";
+        const BOLD: &str = "\x1b[1m";
+        const RESET: &str = "\x1b[0m";
+        self.render()
+            .lines()
+            .map(|line| {
+                if let Some(rest) = line.strip_prefix("error: ") {
+                    format!("{RED}error{RESET}{BOLD}: {rest}{RESET}")
+                } else if let Some((gutter, rest)) = line.split_once(" | ") {
+                    let rest = if rest.trim_start().starts_with('^') {
+                        format!("{RED}{rest}{RESET}")
+                    } else {
+                        rest.to_string()
+                    };
+                    format!("{BLUE}{gutter} |{RESET} {rest}")
+                } else if let Some((gutter, rest)) = line.split_once(" = hint: ") {
+                    format!("{BLUE}{gutter} ={RESET} {CYAN}hint:{RESET} {rest}")
+                } else if line.trim_start().starts_with("-->") || line.trim_end().ends_with('|') {
+                    format!("{BLUE}{line}{RESET}")
+                } else {
+                    line.to_string()
+                }
+            })
+            .map(|l| l + "\n")
+            .collect()
+    }
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.render())

@@ -167,7 +167,58 @@ impl Formula {
         if !missing.is_empty() {
             return Err(EvalError::MissingFacts(missing));
         }
-        self.eval_expr(&self.expr, &fact)
+        // Exactly as a fraction, dividing once at the end, so that `a / b * 300` with a = 2,
+        // b = 6 is 100 and not 99.999…: a value that lands on a threshold must reach it.
+        // Should the fraction outgrow a decimal, evaluate step by step instead.
+        match self.eval_fraction(&self.expr, &fact) {
+            Ok((p, q)) => p.checked_div(q).ok_or(EvalError::Overflow),
+            Err(EvalError::Overflow) => self.eval_expr(&self.expr, &fact),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The value as numerator and denominator (never zero).
+    fn eval_fraction(
+        &self,
+        e: &Expr,
+        fact: &impl Fn(&str) -> Option<Decimal>,
+    ) -> Result<(Decimal, Decimal), EvalError> {
+        let mul = |a: Decimal, b: Decimal| a.checked_mul(b).ok_or(EvalError::Overflow);
+        Ok(match e {
+            Expr::Number(d) => (*d, Decimal::ONE),
+            Expr::Fact(name) => (
+                fact(name).ok_or_else(|| EvalError::MissingFacts(vec![name.clone()]))?,
+                Decimal::ONE,
+            ),
+            Expr::Neg(inner) => {
+                let (p, q) = self.eval_fraction(inner, fact)?;
+                (-p, q)
+            }
+            Expr::Binary(op, l, r, rhs_span) => {
+                let (a, b) = self.eval_fraction(l, fact)?;
+                let (c, d) = self.eval_fraction(r, fact)?;
+                match op {
+                    Op::Add | Op::Sub => {
+                        let right = if *op == Op::Add {
+                            mul(c, b)?
+                        } else {
+                            -mul(c, b)?
+                        };
+                        let p = mul(a, d)?.checked_add(right).ok_or(EvalError::Overflow)?;
+                        (p, mul(b, d)?)
+                    }
+                    Op::Mul => (mul(a, c)?, mul(b, d)?),
+                    Op::Div => {
+                        if c.is_zero() {
+                            return Err(EvalError::DivisionByZero(
+                                self.source[rhs_span.clone()].trim().to_string(),
+                            ));
+                        }
+                        (mul(a, d)?, mul(b, c)?)
+                    }
+                }
+            }
+        })
     }
 
     fn eval_expr(
@@ -467,6 +518,30 @@ mod tests {
             &[("misused", "6000000000"), ("budget", "100000000000")],
         );
         assert_eq!(v.unwrap(), d("0.06"));
+    }
+
+    #[test]
+    fn values_on_a_threshold_stay_on_it() {
+        // Found by review: dividing first gave 99.99999999999999999999999999.
+        assert_eq!(
+            eval("a / b * 300", &[("a", "2"), ("b", "6")]).unwrap(),
+            d("100")
+        );
+        assert_eq!(
+            eval("a / b * b", &[("a", "1"), ("b", "3")]).unwrap(),
+            d("1")
+        );
+        assert_eq!(eval("1 / 3 + 1 / 3 + 1 / 3", &[]).unwrap(), d("1"));
+        assert_eq!(
+            eval("(a - b) / c", &[("a", "1"), ("b", "0.4"), ("c", "2")]).unwrap(),
+            d("0.3")
+        );
+        // Too large for a fraction, still fine step by step.
+        let big = "79228162514264337593543950335";
+        assert_eq!(
+            eval("a / 3 * 3 / a", &[("a", big)]).unwrap().round_dp(10),
+            d("1")
+        );
     }
 
     #[test]

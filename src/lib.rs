@@ -19,6 +19,7 @@ pub mod program;
 pub mod ratings;
 pub mod report;
 pub mod rubric;
+pub mod schema;
 pub mod scoring;
 pub mod sensitivity;
 mod tomlfile;

@@ -9,6 +9,7 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
+use schemars::JsonSchema;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use toml::Spanned;
@@ -105,39 +106,92 @@ pub struct Assessment {
 }
 
 // ---- raw TOML ----
+//
+// The doc comment of each key is its documentation: `polscore schema program` turns them into
+// the descriptions an editor shows (`src/schema.rs`). `#[schemars(with = ...)]` gives the
+// schema of a `Spanned<T>` as that of `T`.
 
-#[derive(Debug, Deserialize)]
+/// A polscore program description: a programme's text, facts and analysts' assessments.
+/// Check it with `polscore check`.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct RawFile {
+#[schemars(rename = "ProgramFile", title = "polscore program description")]
+pub(crate) struct RawFile {
+    /// Who and what is scored: the programme's id and name, where and when, the narrative
+    /// that evidence criteria search, and its sources. Required.
+    #[schemars(with = "RawProgram")]
     program: Spanned<RawProgram>,
+    /// Numeric facts that metric formulas use, by name (`[a-z_][a-z0-9_]*`, as formulas write
+    /// them): a plain number (`participants = 1200`) or a table (`budget = { value =
+    /// "100000000000", unit = "KZT", source = "..." }`). Default: none.
     #[serde(default)]
+    #[schemars(
+        with = "BTreeMap<String, RawFact>",
+        extend("propertyNames" = { "pattern": crate::schema::FACT_NAME_PATTERN })
+    )]
     facts: BTreeMap<Spanned<String>, Spanned<RawFact>>,
+    /// Analysts' judgements, by criterion id: `[assessments.legal_clarity]` with `level` and
+    /// `rationale`. A rating criterion takes its level from them; with `override = true` one
+    /// replaces a computed level; otherwise it is advisory. Default: none.
     #[serde(default)]
+    #[schemars(
+        with = "BTreeMap<String, RawAssessment>",
+        extend("propertyNames" = { "pattern": crate::schema::ID_PATTERN })
+    )]
     assessments: BTreeMap<Spanned<String>, Spanned<RawAssessment>>,
 }
 
-#[derive(Debug, Deserialize)]
+/// The `[program]` table.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+// Loading refuses `text` and `text_file` together.
+#[schemars(rename = "Program", extend("not" = { "required": ["text", "text_file"] }))]
 struct RawProgram {
+    /// The programme's id, unique among the programmes scored together: lower-case letters of
+    /// any script, digits, `_` and `-`. Required. Example: `"kz-state-program-2013-2017"`.
+    #[schemars(with = "crate::schema::ProgramId")]
     id: Spanned<String>,
+    /// The programme's name, shown in scorecards. Required, not blank. Example: `"State
+    /// Programme on Countering Religious Extremism and Terrorism"`.
+    #[schemars(with = "crate::schema::NonBlank")]
     name: Spanned<String>,
+    /// Where the programme runs, shown in scorecards. Optional. Example: `"Kazakhstan"`.
     country: Option<String>,
+    /// The wider region, shown in reports. Optional. Example: `"Central Asia"`.
     region: Option<String>,
+    /// When the programme runs, shown in scorecards. Optional. Example: `"2013-2017"`.
     period: Option<String>,
+    /// The narrative that evidence criteria search: what the programme does, who delivers it,
+    /// how it communicates. Optional: without text (or with an empty one) every evidence
+    /// criterion is missing. Not together with `text_file`.
+    #[schemars(with = "Option<String>")]
     text: Option<Spanned<String>>,
+    /// A Markdown or plain-text file that holds the narrative instead of `text`: a path
+    /// relative to this file that stays inside its folder (no `..`). Optional. Example:
+    /// `"kz-2013.md"`.
+    #[schemars(with = "Option<String>")]
     text_file: Option<Spanned<String>>,
+    /// The documents the description rests on. Default: none. Example: `[{ title = "...", url
+    /// = "https://...", published = "2018-09-01" }]`.
     #[serde(default)]
     sources: Vec<RawSource>,
 }
 
-#[derive(Debug, Deserialize)]
+/// A cited source, all keys optional.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Source")]
 struct RawSource {
+    /// The document's title.
     title: Option<String>,
+    /// Where to find it. Example: `"https://..."`.
     url: Option<String>,
+    /// When it was published: a string or a TOML date. Example: `"2018-09-01"`.
+    #[schemars(with = "Option<crate::schema::AnyValue>")]
     published: Option<toml::Value>,
 }
 
+/// A fact as written: a plain number, or a table with a value, a unit and a source.
 #[derive(Debug)]
 struct RawFact {
     value: Spanned<Dec>,
@@ -145,12 +199,34 @@ struct RawFact {
     source: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+/// A fact written as a table.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "FactTable")]
 struct RawFactTable {
+    /// The fact's value: a decimal, written as an integer, a float or a string (`"0.1"`).
+    /// Required. Example: `"100000000000"`.
+    #[schemars(with = "Dec")]
     value: Spanned<Dec>,
+    /// Three capital letters are an ISO 4217 currency, converted with the rubric's
+    /// `[currency]` rates; anything else is a label. Optional. Example: `"KZT"`.
+    #[schemars(with = "Option<String>")]
     unit: Option<Spanned<String>>,
+    /// Where the figure comes from. Optional. Example: `"Asia Times, 2018"`.
     source: Option<String>,
+}
+
+/// In a schema a fact is what its deserializer takes: a decimal or a [`RawFactTable`].
+impl JsonSchema for RawFact {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Fact".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "anyOf": [generator.subschema_for::<Dec>(), generator.subschema_for::<RawFactTable>()]
+        })
+    }
 }
 
 impl<'de> Deserialize<'de> for RawFact {
@@ -208,17 +284,41 @@ impl<'de> Deserialize<'de> for RawFact {
     }
 }
 
-#[derive(Debug, Deserialize)]
+/// An `[assessments.<criterion id>]` table: an analyst's judgement of one criterion.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+// Loading requires a rationale, and a level unless the criterion is not applicable.
+#[schemars(
+    rename = "Assessment",
+    extend(
+        "required" = ["rationale"],
+        "if" = { "properties": { "not_applicable": { "const": true } }, "required": ["not_applicable"] },
+        "else" = { "required": ["level"] }
+    )
+)]
 struct RawAssessment {
+    /// The level given, a whole number on the rubric's scale. Required unless
+    /// `not_applicable = true`. Example: `1`.
+    #[schemars(with = "Option<Dec>", extend("multipleOf" = 1))]
     level: Option<Spanned<Dec>>,
+    /// Why this level: required, not blank. Example: `"Vague terms such as 'destructive
+    /// religious movements' allow case-by-case use."`.
+    #[schemars(with = "Option<crate::schema::NonBlank>")]
     rationale: Option<Spanned<String>>,
+    /// Who judged. Optional. Example: `"analyst-a"`.
     assessor: Option<String>,
+    /// Quotes or references that support the judgement. Default: none.
     #[serde(default)]
     evidence: Vec<String>,
+    /// `true`: the level replaces the level computed for an evidence or metric criterion (a
+    /// rationale is required). Default `false`: the assessment is advisory there.
     #[serde(rename = "override", default)]
+    #[schemars(extend("default" = false))]
     override_level: bool,
+    /// `true`: the criterion does not apply to this programme; it leaves the weights and the
+    /// coverage. Needs a rationale. Default `false`.
     #[serde(default)]
+    #[schemars(extend("default" = false))]
     not_applicable: bool,
 }
 

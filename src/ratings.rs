@@ -41,15 +41,58 @@ pub(crate) fn unescape(cell: &str) -> &str {
     }
 }
 
+/// The delimiter of a CSV file, read from its header line: the character that occurs most
+/// often there outside quotes, among those that cannot be part of a column name (letters,
+/// digits, `_`, `-`, `'` and spaces can), so that files saved with `;` or tabs by a
+/// spreadsheet, or written with `--delimiter`, are read too. `,` when there is none.
+pub(crate) fn header_delimiter(text: &str) -> u8 {
+    let line = text.split('\n').next().unwrap_or("");
+    let mut counts = [0usize; 128];
+    let mut quoted = false;
+    for b in line.bytes() {
+        match b {
+            b'"' => quoted = !quoted,
+            b'\r' | b' ' | b'_' | b'-' | b'\'' => {}
+            b if quoted || !b.is_ascii() || b.is_ascii_alphanumeric() => {}
+            b => counts[b as usize] += 1,
+        }
+    }
+    // The most frequent; on a tie the comma, else the lowest byte, for a stable choice.
+    (0u8..128)
+        .filter(|&b| counts[b as usize] > 0)
+        .max_by_key(|&b| (counts[b as usize], b == b',', std::cmp::Reverse(b)))
+        .unwrap_or(b',')
+}
+
+/// The line (1-based) on which a record starts, given the byte offsets at which lines start.
+/// Line breaks at the record's offset are skipped: the csv crate places a record of a CRLF file
+/// at the `\n` before it (and counts its line one short), which put carets on the wrong row of
+/// files saved by spreadsheets.
+pub(crate) fn record_line(
+    text: &str,
+    line_starts: &[usize],
+    position: Option<&csv::Position>,
+) -> usize {
+    let at = position
+        .map_or(0, |p| usize::try_from(p.byte()).unwrap_or(usize::MAX))
+        .min(text.len());
+    let breaks = text.as_bytes()[at..]
+        .iter()
+        .take_while(|b| matches!(b, b'\r' | b'\n'))
+        .count();
+    line_starts.partition_point(|&s| s <= at + breaks).max(1)
+}
+
 /// Byte ranges of the fields of one CSV line (quotes respected), for carets.
-pub(crate) fn field_spans(line: &str) -> Vec<Range<usize>> {
+pub(crate) fn field_spans(line: &str, delimiter: u8) -> Vec<Range<usize>> {
+    let delimiter = char::from(delimiter);
     let mut spans = Vec::new();
     let mut start = 0;
     let mut quoted = false;
     for (i, c) in line.char_indices() {
         match c {
             '"' => quoted = !quoted,
-            ',' if !quoted => {
+            c if c == delimiter && !quoted => {
                 spans.push(start..i);
                 start = i + 1;
             }
@@ -62,7 +105,8 @@ pub(crate) fn field_spans(line: &str) -> Vec<Range<usize>> {
 
 /// Where a quoted CSV field opens that is never closed: the csv crate would read the rest of
 /// the file into that one cell, silently.
-pub(crate) fn unclosed_quote(text: &str) -> Option<usize> {
+pub(crate) fn unclosed_quote(text: &str, delimiter: u8) -> Option<usize> {
+    let delimiter = char::from(delimiter);
     let mut open: Option<usize> = None;
     let mut field_start = true;
     let mut chars = text.char_indices().peekable();
@@ -81,7 +125,7 @@ pub(crate) fn unclosed_quote(text: &str) -> Option<usize> {
                 if c == '"' && field_start {
                     open = Some(i);
                 }
-                field_start = matches!(c, ',' | '\n' | '\r');
+                field_start = c == delimiter || matches!(c, '\n' | '\r');
             }
         }
     }
@@ -108,7 +152,8 @@ pub fn read(path: &Path, rubric: &Rubric) -> (Vec<Rating>, Diagnostics) {
 fn read_file(path: &Path, rubric: &Rubric) -> Result<(Vec<Rating>, Diagnostics), Diagnostics> {
     let file = Arc::new(SourceFile::read(path)?);
     let mut diags = Diagnostics::default();
-    if let Some(at) = unclosed_quote(&file.text) {
+    let delimiter = header_delimiter(&file.text);
+    if let Some(at) = unclosed_quote(&file.text, delimiter) {
         return Err(file
             .error(at..at + 1, "this quote is never closed")
             .with_hint(
@@ -117,6 +162,7 @@ fn read_file(path: &Path, rubric: &Rubric) -> Result<(Vec<Rating>, Diagnostics),
             .into());
     }
     let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
         .has_headers(true)
         .flexible(true)
         .from_reader(file.text.as_bytes());
@@ -180,18 +226,18 @@ fn read_file(path: &Path, rubric: &Rubric) -> Result<(Vec<Rating>, Diagnostics),
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                let line = e.position().map_or(1, |p| p.line() as usize);
+                let line = record_line(&file.text, &line_starts, e.position());
                 let start = line_starts.get(line - 1).copied().unwrap_or(0);
                 diags.push(file.error(start..start, format!("cannot read this row: {e}")));
                 break;
             }
         }
-        let line = record.position().map_or(1, |p| p.line() as usize);
+        let line = record_line(&file.text, &line_starts, record.position());
         let line_start = line_starts.get(line - 1).copied().unwrap_or(0);
         let line_end = line_starts
             .get(line)
             .map_or(file.text.len(), |&n| n.saturating_sub(1));
-        let spans = field_spans(&file.text[line_start..line_end]);
+        let spans = field_spans(&file.text[line_start..line_end], delimiter);
         let span_of = |i: usize| {
             spans
                 .get(i)
@@ -433,17 +479,59 @@ mod tests {
     #[test]
     fn field_spans_respect_quotes() {
         let line = "a,\"b,c\",,d\r";
-        let spans = field_spans(line);
+        let spans = field_spans(line, b',');
         let cells: Vec<&str> = spans.iter().map(|s| &line[s.clone()]).collect();
         assert_eq!(cells, ["a", "\"b,c\"", "", "d"]);
+        let line = "a;\"b;c\";62,50\r";
+        let spans = field_spans(line, b';');
+        let cells: Vec<&str> = spans.iter().map(|s| &line[s.clone()]).collect();
+        assert_eq!(cells, ["a", "\"b;c\"", "62,50"]);
     }
 
     #[test]
     fn finds_unclosed_quotes() {
-        assert_eq!(unclosed_quote("a,\"b\"\"c\",d\n"), None);
-        assert_eq!(unclosed_quote("a,b\"c,d\n"), None);
-        assert_eq!(unclosed_quote("a,\"b\nc,d\n"), Some(2));
-        assert_eq!(unclosed_quote("x\n\"multi\nline\",y\n"), None);
+        assert_eq!(unclosed_quote("a,\"b\"\"c\",d\n", b','), None);
+        assert_eq!(unclosed_quote("a,b\"c,d\n", b','), None);
+        assert_eq!(unclosed_quote("a,\"b\nc,d\n", b','), Some(2));
+        assert_eq!(unclosed_quote("x\n\"multi\nline\",y\n", b','), None);
+        assert_eq!(unclosed_quote("a\t\"b\"\"c\"\td\n", b'\t'), None);
+        assert_eq!(unclosed_quote("a;\"b\nc;d\n", b';'), Some(2));
+    }
+
+    #[test]
+    fn records_are_placed_on_their_line_with_any_line_ending() {
+        for text in ["h1,h2\na,b\nc,d\n", "h1,h2\r\na,b\r\nc,d\r\n", "h\n\n\na\n"] {
+            let line_starts: Vec<usize> = std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect();
+            let mut reader = csv::ReaderBuilder::new()
+                .flexible(true)
+                .from_reader(text.as_bytes());
+            let lines: Vec<usize> = reader
+                .records()
+                .map(|r| record_line(text, &line_starts, r.unwrap().position()))
+                .collect();
+            let expected: &[usize] = if text.starts_with("h\n") {
+                &[4]
+            } else {
+                &[2, 3]
+            };
+            assert_eq!(lines, expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn the_delimiter_is_read_from_the_header_line() {
+        assert_eq!(header_delimiter("rank,program_id,total\n1;2;3\n"), b',');
+        assert_eq!(
+            header_delimiter("rank;program_id;total\r\n1,5;x;2\r\n"),
+            b';'
+        );
+        assert_eq!(header_delimiter("rank\tprogram_id\ttotal\n"), b'\t');
+        assert_eq!(header_delimiter("'-a|b_c|d-e\n"), b'|');
+        assert_eq!(header_delimiter("\"a;b\",c\n"), b',');
+        assert_eq!(header_delimiter("program_id\n"), b',');
+        assert_eq!(header_delimiter(""), b',');
     }
 
     #[test]

@@ -46,9 +46,9 @@ pub fn parse<T: DeserializeOwned>(file: &SourceFile) -> Result<T, Diagnostics> {
         else {
             break;
         };
-        if !message.starts_with("missing field") {
-            set_aside_keys.push(found.key);
-        }
+        // Whatever was set aside (a wrong value, or a table missing a key) is then missing
+        // itself; saying so again would be noise.
+        set_aside_keys.push(found.key);
         blank(&mut text, found.span);
     }
     sort_by_place(&mut diags);

@@ -600,3 +600,202 @@ fn umask_guess() -> u32 {
     std::fs::write(&probe, "").unwrap();
     !std::fs::metadata(&probe).unwrap().permissions().mode() & 0o044
 }
+
+#[test]
+fn completions_and_manual_page() {
+    let dir = root();
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let out = polscore(&["completions", shell], &dir);
+        assert!(out.status.success(), "{shell}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            text.contains("polscore") && text.contains("sensitivity"),
+            "{shell}"
+        );
+    }
+    let man = polscore(&["man"], &dir);
+    assert!(man.status.success());
+    let text = String::from_utf8(man.stdout).unwrap();
+    assert!(text.contains(".TH polscore 1") && text.contains("score"));
+    assert_eq!(
+        polscore(&["completions", "tcsh"], &dir).status.code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn quiet_and_colour() {
+    let dir = root();
+    let chatty = polscore(&["check", "rubrics/pcve.toml"], &dir);
+    assert!(String::from_utf8_lossy(&chatty.stderr).contains("ok:"));
+    let quiet = polscore(&["check", "--quiet", "rubrics/pcve.toml"], &dir);
+    assert!(quiet.status.success() && quiet.stderr.is_empty());
+    // Errors are printed however quiet, in colour only when asked (stderr is a pipe here).
+    let bad = dir.join("tests/cmd/bad-rubric-unknown-key.in/rubric.toml");
+    let bad = bad.to_str().unwrap();
+    let plain = polscore(&["check", "--quiet", bad], &dir);
+    assert_eq!(plain.status.code(), Some(1));
+    let plain = String::from_utf8(plain.stderr).unwrap();
+    assert!(plain.starts_with("error: unknown key") && !plain.contains('\x1b'));
+    let colour = polscore(&["check", "--color", "always", bad], &dir);
+    assert!(
+        String::from_utf8(colour.stderr)
+            .unwrap()
+            .contains("\x1b[1;31merror")
+    );
+    let never = Command::new(env!("CARGO_BIN_EXE_polscore"))
+        .args(["check", bad])
+        .env("NO_COLOR", "1")
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8(never.stderr).unwrap().contains('\x1b'));
+}
+
+/// The long scorecard of the fixtures, as `score --format long` writes it with `extra`
+/// options, in a file.
+fn long_scorecard(dir: &Path, name: &str, extra: &[&str]) -> PathBuf {
+    let out = dir.join(name);
+    let fixtures = root().join("fixtures/programs");
+    let mut args = vec!["score", "--format", "long", "-o", out.to_str().unwrap()];
+    args.extend(extra);
+    args.push(fixtures.to_str().unwrap());
+    let run = polscore(&args, dir);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    out
+}
+
+/// The analyst's route to a data frame (issue "Fit the user's tools", item 4): the long CSV
+/// loads in pandas with `pd.read_csv(PATH)` and no arguments, with a numeric `score` and the
+/// evidence text intact, and the `--excel` file loads with the usual arguments for such files
+/// into the same frame. The same with R's `read.csv` when R is installed.
+#[test]
+fn the_long_csv_loads_in_pandas_and_r() {
+    const HINT: &str = "this test loads the long CSV with pandas: install it with \
+                        `pip install pandas`";
+    let dir = scratch("dataframes");
+    // An override whose rationale, in Russian and Kazakh, becomes an evidence cell: text that
+    // a wrong encoding, delimiter or quote rule would garble.
+    std::fs::write(
+        dir.join("ratings.csv"),
+        "program_id,criterion_id,assessor,level,rationale,override\n\
+         kz-state-program-2013-2017,legal_clarity,analyst-kz,1,\"«Деструктивные религиозные \
+         течения» не определены; \"\"деструктивті діни ағымдар\"\", 2013 ж.\",true\n",
+    )
+    .unwrap();
+    let ratings = ["--ratings", "ratings.csv"];
+    let plain = long_scorecard(&dir, "long.csv", &ratings);
+    let excel = long_scorecard(
+        &dir,
+        "long-excel.csv",
+        &[&ratings[..], &["--excel"]].concat(),
+    );
+    // What polscore wrote, read by the csv crate: what the data frames must hold.
+    let records: Vec<csv::StringRecord> = csv::Reader::from_path(&plain)
+        .unwrap()
+        .records()
+        .map(Result::unwrap)
+        .collect();
+    let distinct = |i: usize| {
+        records
+            .iter()
+            .map(|r| r[i].to_string())
+            .collect::<std::collections::BTreeSet<_>>()
+            .len()
+    };
+    let (programmes, criteria) = (distinct(0), distinct(1));
+    assert_eq!(programmes, 13, "one per fixture");
+    let evidence: Vec<String> = records.iter().map(|r| r[9].to_string()).collect();
+    assert!(
+        evidence.iter().any(|e| e.contains("\"деструктивті")),
+        "the Kazakh rationale is an evidence cell: {evidence:?}"
+    );
+    let columns = [
+        "program_id",
+        "criterion_id",
+        "method",
+        "source",
+        "level",
+        "computed_level",
+        "score",
+        "weight",
+        "contribution",
+        "evidence",
+        "note",
+    ];
+
+    let script = r#"
+import json, sys
+import pandas as pd
+df = pd.read_csv(sys.argv[1])
+excel = pd.read_csv(sys.argv[2], sep=";", decimal=",", encoding="utf-8-sig")
+print(json.dumps({
+    "rows": df.shape[0],
+    "columns": list(df.columns),
+    "dtypes": {c: str(df[c].dtype) for c in ["score", "weight", "contribution"]},
+    "evidence": df["evidence"].fillna("").tolist(),
+    "excel_is_the_same_frame": bool(df.equals(excel)),
+}))
+"#;
+    let run = Command::new("python3")
+        .args(["-c", script])
+        .arg(&plain)
+        .arg(&excel)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run python3 ({e}); {HINT}"));
+    assert!(
+        run.status.success(),
+        "python3 failed ({}); {HINT}\n{}",
+        run.status,
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let frame: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(frame["rows"], programmes * criteria);
+    assert_eq!(frame["columns"], serde_json::json!(columns));
+    for column in ["score", "weight", "contribution"] {
+        assert_eq!(frame["dtypes"][column], "float64", "{column}");
+    }
+    assert_eq!(frame["evidence"], serde_json::json!(evidence));
+    assert_eq!(frame["excel_is_the_same_frame"], true);
+
+    // R cannot be installed on every machine: the check runs where it is.
+    if Command::new("Rscript").arg("--version").output().is_err() {
+        println!("note: Rscript not found; the read.csv check was skipped");
+        return;
+    }
+    let lines = dir.join("evidence-r.txt");
+    let script = r#"
+args <- commandArgs(trailingOnly = TRUE)
+df <- read.csv(args[1], encoding = "UTF-8")
+excel <- read.csv2(args[2], encoding = "UTF-8", fileEncoding = "UTF-8-BOM")
+cat(nrow(df), ncol(df), is.numeric(df$score), isTRUE(all.equal(df, excel)), "\n")
+writeLines(df$evidence, args[3], useBytes = TRUE)
+"#;
+    let run = Command::new("Rscript")
+        .args(["-e", script])
+        .arg(&plain)
+        .arg(&excel)
+        .arg(&lines)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "Rscript failed ({}):\n{}",
+        run.status,
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&run.stdout).trim(),
+        format!("{} {} TRUE TRUE", programmes * criteria, columns.len())
+    );
+    let read: Vec<String> = std::fs::read_to_string(&lines)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(read, evidence);
+}

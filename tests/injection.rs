@@ -86,13 +86,19 @@ fn ratings_csv(rows: &[[&str; 5]]) -> Vec<u8> {
 struct Table {
     name: String,
     rows: Vec<Vec<String>>,
+    /// Written with `--decimal-comma`: numbers are `-62,50`.
+    decimal_comma: bool,
 }
 
 impl Table {
-    fn parse(name: &str, bytes: &[u8]) -> Table {
+    /// Parses output written with spreadsheet options: a byte-order mark, `delimiter`, decimal
+    /// commas.
+    fn parse_styled(name: &str, bytes: &[u8], delimiter: u8, decimal_comma: bool) -> Table {
+        let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
+            .delimiter(delimiter)
             .from_reader(bytes);
         let rows = reader
             .records()
@@ -107,7 +113,22 @@ impl Table {
         Table {
             name: name.to_string(),
             rows,
+            decimal_comma,
         }
+    }
+
+    /// A numeric cell as a number with a decimal point, or None when it is not one (under
+    /// `--decimal-comma`, a decimal point is wrong too).
+    fn number(&self, cell: &str) -> Option<String> {
+        let cell = if self.decimal_comma {
+            if cell.contains('.') {
+                return None;
+            }
+            cell.replacen(',', ".", 1)
+        } else {
+            cell.to_string()
+        };
+        is_number(&cell).then_some(cell)
     }
 
     fn header(&self) -> &[String] {
@@ -126,7 +147,7 @@ impl Table {
             for (c, cell) in row.iter().enumerate() {
                 let column = self.header().get(c).map_or("?", |h| unprotect(h));
                 if r > 0 && numeric(column) {
-                    if !cell.is_empty() && !is_number(cell) {
+                    if !cell.is_empty() && self.number(cell).is_none() {
                         problems.push(format!(
                             "{}: row {r}, numeric column `{column}` holds {cell:?}",
                             self.name
@@ -176,7 +197,7 @@ impl Table {
         };
         if !self.rows[1..]
             .iter()
-            .any(|row| row.get(c).is_some_and(|cell| cell == number))
+            .any(|row| row.get(c).and_then(|cell| self.number(cell)).as_deref() == Some(number))
         {
             let cells: Vec<&String> = self.rows[1..].iter().filter_map(|r| r.get(c)).collect();
             problems.push(format!(
@@ -194,7 +215,8 @@ impl Table {
         };
         if !self.rows[1..].iter().any(|row| {
             row.get(c)
-                .is_some_and(|cell| cell.starts_with('-') && is_number(cell))
+                .and_then(|cell| self.number(cell))
+                .is_some_and(|n| n.starts_with('-'))
         }) {
             let cells: Vec<&String> = self.rows[1..].iter().filter_map(|r| r.get(c)).collect();
             problems.push(format!(
@@ -407,6 +429,18 @@ assessor = {adviser}
 
     /// Runs polscore in the world's directory; the run must succeed.
     fn csv(&self, name: &str, args: &[&str], problems: &mut Vec<String>) -> Option<Table> {
+        self.csv_styled(name, args, b',', false, problems)
+    }
+
+    /// As [`World::csv`], for output written with spreadsheet options.
+    fn csv_styled(
+        &self,
+        name: &str,
+        args: &[&str],
+        delimiter: u8,
+        decimal_comma: bool,
+        problems: &mut Vec<String>,
+    ) -> Option<Table> {
         let run = run_polscore(self.path(), args);
         let mut sanity = run.sanity_problems();
         if run.code != Some(0) {
@@ -421,7 +455,12 @@ assessor = {adviser}
             ));
             return None;
         }
-        Some(Table::parse(name, &run.stdout))
+        Some(Table::parse_styled(
+            name,
+            &run.stdout,
+            delimiter,
+            decimal_comma,
+        ))
     }
 }
 
@@ -600,6 +639,100 @@ fn injection_problems(lead: char) -> Vec<String> {
         }
     }
     problems
+}
+
+/// The spreadsheet options change the layout and the numbers, never the protection of text
+/// (issue "Fit the user's tools", item 4): the same checks on `--excel` and tab-delimited
+/// output of every command that writes CSV.
+fn sheet_problems(lead: char) -> Vec<String> {
+    let w = World::new(lead);
+    let mut problems = Vec::new();
+    let pb = &mut problems;
+    let styles: [(&[&str], u8, bool); 2] = [
+        (&["--excel"], b';', true),
+        (&["--delimiter", "tab", "--crlf"], b'\t', false),
+    ];
+    for (style, delimiter, decimal_comma) in styles {
+        let run = |name: &str, args: &[&str], pb: &mut Vec<String>| {
+            let args = [args, style].concat();
+            let name = format!("{name} {}", style.join(" "));
+            w.csv_styled(&name, &args, delimiter, decimal_comma, pb)
+        };
+        let score = ["score", "--rubric", "rubric.toml", "old"];
+        if let Some(t) = run("score", &score, pb) {
+            t.check_cells(numeric_wide, pb);
+            t.expect_text("program_name", &w.t("Alpha"), pb);
+            t.expect_number("rating_level", "-2", pb);
+        }
+        let long = [
+            "score",
+            "--format",
+            "long",
+            "--rubric",
+            "rubric.toml",
+            "old",
+        ];
+        if let Some(t) = run("score --format long", &long, pb) {
+            t.check_cells(numeric_long, pb);
+            t.expect_text("evidence", &w.t("rationale for Alpha"), pb);
+            t.expect_number("weight", "0.3333", pb);
+        }
+        let template = ["template", "--all", "--rubric", "rubric.toml", "old"];
+        if let Some(t) = run("template", &template, pb) {
+            t.check_cells(numeric_template, pb);
+            t.expect_text("question", &w.t("evidence question"), pb);
+        }
+        // compare reads scorecards written in the same style.
+        for set in ["old", "new"] {
+            let args = [&["score", "--rubric", "rubric.toml", set][..], style].concat();
+            let run = run_polscore(w.path(), &args);
+            assert_eq!(run.code, Some(0), "{}", run.describe());
+            w.write(&format!("{set}.csv"), &run.stdout);
+        }
+        if let Some(t) = run("compare", &["compare", "old.csv", "new.csv"], pb) {
+            t.check_cells(numeric_compare, pb);
+            t.expect_negative("delta", pb);
+            t.expect_number("rating_change", "-4", pb);
+        }
+        let sensitivity = [
+            "sensitivity",
+            "--samples",
+            "50",
+            "--rubric",
+            "rubric.toml",
+            "old",
+        ];
+        if let Some(t) = run("sensitivity", &sensitivity, pb) {
+            t.check_cells(numeric_sensitivity, pb);
+        }
+        let agreement = [
+            "agreement",
+            "--format",
+            "csv",
+            "--rubric",
+            "rubric.toml",
+            "ana.csv",
+            "ben.csv",
+        ];
+        if let Some(t) = run("agreement", &agreement, pb) {
+            t.check_cells(numeric_agreement, pb);
+            t.expect_negative("alpha", pb);
+        }
+    }
+    problems
+}
+
+#[test]
+fn spreadsheet_options_keep_cells_protected() {
+    for lead in LEADING {
+        let problems = sheet_problems(lead);
+        assert!(
+            problems.is_empty(),
+            "CSV cells starting with {lead:?}, spreadsheet options: {} problems:\n{}",
+            problems.len(),
+            problems.join("\n")
+        );
+    }
 }
 
 fn assert_protected(lead: char) {

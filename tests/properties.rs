@@ -235,8 +235,9 @@ proptest! {
         backward.reverse();
         let (a, _) = polscore::score(&r, &forward);
         let (b, _) = polscore::score(&r, &backward);
-        prop_assert_eq!(polscore::report::csv::wide(&r, &a), polscore::report::csv::wide(&r, &b));
-        prop_assert_eq!(polscore::report::csv::long(&r, &a), polscore::report::csv::long(&r, &b));
+        let style = polscore::report::csv::CsvStyle::default();
+        prop_assert_eq!(polscore::report::csv::wide(&r, &a, &style), polscore::report::csv::wide(&r, &b, &style));
+        prop_assert_eq!(polscore::report::csv::long(&r, &a, &style), polscore::report::csv::long(&r, &b, &style));
         prop_assert_eq!(polscore::report::json::render(&r, &a), polscore::report::json::render(&r, &b));
     }
 

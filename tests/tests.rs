@@ -6,8 +6,10 @@
 
 mod bad_inputs;
 mod files;
+mod init;
 mod injection;
 mod properties;
+mod schema;
 
 #[test]
 fn cli_cases() {

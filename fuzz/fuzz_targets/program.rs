@@ -24,8 +24,16 @@ fuzz_target!(|data: &[u8]| {
     match polscore::program::parse(SourceFile::new(name, text), rubric) {
         Ok(program) => {
             let (card, _) = polscore::score(rubric, std::slice::from_ref(&program));
-            let _ = polscore::report::csv::wide(rubric, &card);
-            let _ = polscore::report::csv::long(rubric, &card);
+            let style = polscore::report::csv::CsvStyle::default();
+            let _ = polscore::report::csv::wide(rubric, &card, &style);
+            let _ = polscore::report::csv::long(rubric, &card, &style);
+            let excel = polscore::report::csv::CsvStyle {
+                bom: true,
+                delimiter: b';',
+                decimal_comma: true,
+                crlf: true,
+            };
+            let _ = polscore::report::csv::long(rubric, &card, &excel);
             let _ = polscore::report::json::render(rubric, &card);
             for row in &card.rows {
                 let _ = polscore::report::explain::render(rubric, row);

@@ -6,12 +6,13 @@ use std::path::PathBuf;
 
 use rust_decimal::Decimal;
 
+use super::sheet::SheetArgs;
 use super::{SUCCESS, load_rubric, write_output};
 use crate::agreement::{Item, ordinal_alpha, pairable_values};
 use crate::decimal::fixed;
 use crate::diag::Diagnostics;
 use crate::ratings::read_all;
-use crate::report::csv::cell;
+use crate::report::csv::{Cell, write};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -35,6 +36,16 @@ pub struct Args {
     /// Ratings CSV files (program_id,criterion_id,assessor,level,rationale)
     #[arg(required = true, value_name = "RATINGS.csv")]
     ratings: Vec<PathBuf>,
+    #[command(flatten)]
+    sheet: SheetArgs,
+}
+
+impl Args {
+    /// Spreadsheet options given with a format that is not CSV.
+    pub fn sheet_misuse(&self) -> Option<String> {
+        self.sheet
+            .misuse(self.format, self.format == Format::Csv, "--format csv")
+    }
 }
 
 /// Agreement over one set of cells.
@@ -120,7 +131,7 @@ pub fn run(args: Args) -> Result<u8, Diagnostics> {
         .collect();
     let bytes = match args.format {
         Format::Text => text(&rows, &disagreements).into_bytes(),
-        Format::Csv => csv(&rows, &disagreements),
+        Format::Csv => csv(&rows, &disagreements, &args.sheet),
     };
     write_output(args.output.as_ref(), &bytes)?;
     Ok(SUCCESS)
@@ -173,34 +184,33 @@ fn text(rows: &[Row], disagreements: &[Disagreement]) -> String {
     out
 }
 
-fn csv(rows: &[Row], disagreements: &[Disagreement]) -> Vec<u8> {
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new());
-    w.write_record([
-        "criterion_id",
-        "alpha",
-        "items",
-        "raters",
-        "pairable_values",
-        "disagreements",
-    ])
-    .expect("in memory");
+fn csv(rows: &[Row], disagreements: &[Disagreement], sheet: &SheetArgs) -> Vec<u8> {
+    let mut table = vec![
+        [
+            "criterion_id",
+            "alpha",
+            "items",
+            "raters",
+            "pairable_values",
+            "disagreements",
+        ]
+        .map(Cell::text)
+        .to_vec(),
+    ];
     for r in rows {
         let listed: Vec<String> = disagreements
             .iter()
             .filter(|d| r.scope == "overall" || d.criterion_id == r.scope)
             .map(|d| format!("{} ({})", d.program_id, levels_text(&d.levels)))
             .collect();
-        w.write_record([
-            cell(&r.scope),
-            alpha_text(r.alpha),
-            r.items.to_string(),
-            r.raters.to_string(),
-            r.pairable.to_string(),
-            cell(&listed.join("; ")),
-        ])
-        .expect("in memory");
+        table.push(vec![
+            Cell::text(&r.scope),
+            Cell::Number(alpha_text(r.alpha)),
+            Cell::number(r.items),
+            Cell::number(r.raters),
+            Cell::number(r.pairable),
+            Cell::text(listed.join("; ")),
+        ]);
     }
-    w.into_inner().expect("in memory")
+    write(&sheet.style(), &table)
 }

@@ -5,10 +5,11 @@ use std::path::PathBuf;
 
 use clap::ValueEnum;
 
+use super::sheet::SheetArgs;
 use super::{SUCCESS, write_output};
 use crate::compare::{compare, read_card, table};
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::report::csv::cell;
+use crate::report::csv::write;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -35,6 +36,16 @@ pub struct Args {
     /// Write the comparison to FILE (atomically) instead of stdout
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<PathBuf>,
+    #[command(flatten)]
+    sheet: SheetArgs,
+}
+
+impl Args {
+    /// Spreadsheet options given with a format that is not CSV.
+    pub fn sheet_misuse(&self) -> Option<String> {
+        self.sheet
+            .misuse(self.format, self.format == Format::Csv, "--format csv")
+    }
 }
 
 pub fn run(args: Args) -> Result<u8, Diagnostics> {
@@ -61,25 +72,10 @@ pub fn run(args: Args) -> Result<u8, Diagnostics> {
     let comparison = compare(&old, &new);
     let cells = table(&comparison);
     let bytes = match args.format {
-        Format::Csv => {
-            let mut w = csv::WriterBuilder::new()
-                .terminator(csv::Terminator::Any(b'\n'))
-                .from_writer(Vec::new());
-            for (i, row) in cells.iter().enumerate() {
-                // Headers and program ids are text; every other cell is a number, a keyword or
-                // empty.
-                let row: Vec<String> = row
-                    .iter()
-                    .enumerate()
-                    .map(|(j, c)| if i == 0 || j == 0 { cell(c) } else { c.clone() })
-                    .collect();
-                w.write_record(&row).expect("in memory");
-            }
-            w.into_inner().expect("in memory")
-        }
+        Format::Csv => write(&args.sheet.style(), &cells),
         Format::Table => crate::report::aligned(&cells).into_bytes(),
     };
-    if old.digest != new.digest {
+    if old.digest != new.digest && super::chatty() {
         let dropped = if comparison.dropped.is_empty() {
             "none".to_string()
         } else {

@@ -5,16 +5,20 @@ mod agreement;
 mod check;
 mod compare;
 mod explain;
+mod init;
 mod rubric_doc;
+mod schema;
 mod score;
 mod sensitivity;
+mod sheet;
+mod shell;
 mod template;
 
 use std::ffi::OsString;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::diag::{Diagnostic, Diagnostics, io_reason};
 use crate::rubric::{self, Rubric};
@@ -37,8 +41,36 @@ struct Cli {
     /// Largest input file read, e.g. 64MiB (the default), 500KB, 1GiB
     #[arg(long, global = true, value_name = "SIZE", value_parser = parse_size)]
     max_file_size: Option<u64>,
+    /// Print only errors on stderr, not progress or summaries
+    #[arg(short, long, global = true)]
+    quiet: bool,
+    /// Colour messages: auto (when stderr is a terminal and NO_COLOR is not set), always, never
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
     #[command(subcommand)]
     command: Command,
+}
+
+/// When to colour messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Whether messages are coloured and whether summaries are printed, decided once per run.
+static COLOR: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether summaries and notes go to stderr (not with `--quiet`).
+fn chatty() -> bool {
+    !QUIET.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// The clap definition of the whole command, for completions and the manual page.
+fn command() -> clap::Command {
+    Cli::command()
 }
 
 /// A size with an optional unit: `1000`, `500KB`, `64MiB`, `1GiB` (KB/MB/GB are powers of
@@ -71,13 +103,35 @@ fn parse_size(s: &str) -> Result<u64, String> {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Score programme descriptions and write a scorecard
+    #[command(
+        after_help = "Examples:\n  polscore score fixtures/programs\n  polscore score --format long -o card.csv fixtures/programs\n  polscore score --rubric rubrics/pcve-rights.toml --ratings ratings.csv fixtures/programs fixtures/rights\n  polscore score --format html -o scorecard.html fixtures/programs"
+    )]
     Score(score::Args),
     /// Validate rubrics and programme descriptions without scoring
+    #[command(
+        after_help = "Examples:\n  polscore check rubrics/pcve.toml\n  polscore check my-rubric.toml programs/\n  polscore check --rubric my-rubric.toml programs/"
+    )]
     Check(check::Args),
     /// Explain why each criterion of one programme has its level
+    #[command(
+        after_help = "Examples:\n  polscore explain fixtures/programs/kz-state-program-2013-2017.toml\n  polscore explain --rubric rubrics/pcve-rights.toml --ratings ratings.csv fixtures/rights/kz-religion-law-amendments-2018.toml"
+    )]
     Explain(explain::Args),
     /// Write a blank ratings CSV for analysts to fill in
+    #[command(
+        after_help = "Examples:\n  polscore template --rubric rubrics/pcve-rights.toml -o ratings.csv fixtures/programs\n  polscore template --all -o overrides.csv fixtures/programs"
+    )]
     Template(template::Args),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
+    #[command(
+        after_help = "Examples:\n  polscore completions bash > ~/.local/share/bash-completion/completions/polscore\n  polscore completions zsh > ~/.zfunc/_polscore\n  polscore completions fish > ~/.config/fish/completions/polscore.fish"
+    )]
+    Completions(shell::CompletionsArgs),
+    /// Print the manual page (roff), for `man`
+    #[command(
+        after_help = "Examples:\n  polscore man -o ~/.local/share/man/man1/polscore.1 && man polscore"
+    )]
+    Man(shell::ManArgs),
     /// Measure agreement between analysts' ratings (Krippendorff's alpha, ordinal)
     Agreement(agreement::Args),
     /// Compare two wide scorecards: totals, ranks and levels
@@ -86,6 +140,30 @@ enum Command {
     Sensitivity(sensitivity::Args),
     /// Write a rubric's methodology as Markdown: criteria, levels, methods, weights, digest
     RubricDoc(rubric_doc::Args),
+    /// Print the JSON Schema of rubric or program files, for editor completion (taplo)
+    Schema(schema::Args),
+    /// Write a commented starter rubric and example programme to learn the formats from
+    Init(init::Args),
+}
+
+impl Command {
+    /// A combination of options, each valid alone, that clap cannot refuse by itself: the
+    /// spreadsheet options with a format that is not CSV.
+    fn usage_error(&self) -> Option<clap::Error> {
+        let (name, problem) = match self {
+            Command::Score(a) => ("score", a.sheet_misuse()),
+            Command::Agreement(a) => ("agreement", a.sheet_misuse()),
+            Command::Compare(a) => ("compare", a.sheet_misuse()),
+            Command::Sensitivity(a) => ("sensitivity", a.sheet_misuse()),
+            _ => return None,
+        };
+        let problem = problem?;
+        let mut cli = command();
+        // Built, the subcommand knows its full name for the usage line (`polscore score`).
+        cli.build();
+        let sub = cli.find_subcommand_mut(name)?;
+        Some(sub.error(clap::error::ErrorKind::ArgumentConflict, problem))
+    }
 }
 
 /// Runs polscore with these arguments (the first is the program name) and returns the exit
@@ -98,6 +176,21 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
             return if e.use_stderr() { USAGE } else { SUCCESS };
         }
     };
+    use std::io::IsTerminal;
+    let color = match cli.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::io::stderr().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
+    COLOR.store(color, std::sync::atomic::Ordering::Relaxed);
+    QUIET.store(cli.quiet, std::sync::atomic::Ordering::Relaxed);
+    if let Some(e) = cli.command.usage_error() {
+        let _ = e.print();
+        return USAGE;
+    }
     if let Some(size) = cli.max_file_size {
         crate::diag::set_max_file_size(size);
     }
@@ -106,10 +199,14 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
         Command::Check(a) => check::run(a),
         Command::Explain(a) => explain::run(a),
         Command::Template(a) => template::run(a),
+        Command::Completions(a) => shell::completions(a),
+        Command::Man(a) => shell::man(a),
         Command::Agreement(a) => agreement::run(a),
         Command::Compare(a) => compare::run(a),
         Command::Sensitivity(a) => sensitivity::run(a),
         Command::RubricDoc(a) => rubric_doc::run(a),
+        Command::Schema(a) => schema::run(a),
+        Command::Init(a) => init::run(a),
     };
     match result {
         Ok(code) => code,
@@ -123,8 +220,14 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
 /// Writes diagnostics to stderr, with a count when there are several.
 fn report(problems: &Diagnostics) {
     let mut err = std::io::stderr().lock();
+    let color = COLOR.load(std::sync::atomic::Ordering::Relaxed);
     for d in &problems.0 {
-        let _ = writeln!(err, "{}", d.render());
+        let text = if color {
+            d.render_colored()
+        } else {
+            d.render()
+        };
+        let _ = writeln!(err, "{text}");
     }
     if problems.len() > 1 {
         let _ = writeln!(err, "{} problems found", problems.len());

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::ValueEnum;
 
+use super::sheet::SheetArgs;
 use super::{INVALID_INPUT, SUCCESS, load_rubric, report, write_output};
 use crate::diag::Diagnostics;
 use crate::report;
@@ -42,6 +43,19 @@ pub struct Args {
     /// Programme descriptions (.toml, .md, .txt) or directories of them
     #[arg(required = true, value_name = "PROGRAM_OR_DIR")]
     programs: Vec<PathBuf>,
+    #[command(flatten)]
+    sheet: SheetArgs,
+}
+
+impl Args {
+    /// Spreadsheet options given with a format that is not CSV.
+    pub fn sheet_misuse(&self) -> Option<String> {
+        self.sheet.misuse(
+            self.format,
+            matches!(self.format, Format::Wide | Format::Long),
+            "--format wide or long",
+        )
+    }
 }
 
 pub fn run(args: Args) -> Result<u8, Diagnostics> {
@@ -62,8 +76,8 @@ pub fn run(args: Args) -> Result<u8, Diagnostics> {
         return Err(problems);
     }
     let bytes = match args.format {
-        Format::Wide => report::csv::wide(&rubric, &card),
-        Format::Long => report::csv::long(&rubric, &card),
+        Format::Wide => report::csv::wide(&rubric, &card, &args.sheet.style()),
+        Format::Long => report::csv::long(&rubric, &card, &args.sheet.style()),
         Format::Json => report::json::render(&rubric, &card),
         Format::Markdown => report::markdown::render(&rubric, &card),
         Format::Html => report::html::render(&rubric, &card),
@@ -73,7 +87,9 @@ pub fn run(args: Args) -> Result<u8, Diagnostics> {
         Ok(SUCCESS)
     } else {
         report(&problems);
-        let _ = writeln_skipped(problems.len());
+        if super::chatty() {
+            let _ = writeln_skipped(problems.len());
+        }
         Ok(INVALID_INPUT)
     }
 }

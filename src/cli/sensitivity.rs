@@ -4,10 +4,11 @@ use std::path::PathBuf;
 
 use rust_decimal::Decimal;
 
+use super::sheet::SheetArgs;
 use super::{SUCCESS, load_rubric, write_output};
 use crate::decimal::fixed;
 use crate::diag::Diagnostics;
-use crate::report::csv::cell;
+use crate::report::csv::{Cell, write};
 use crate::sensitivity::{Settings, analyse};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -46,6 +47,16 @@ pub struct Args {
     /// Programme descriptions (.toml, .md, .txt) or directories of them
     #[arg(required = true, value_name = "PROGRAM_OR_DIR")]
     programs: Vec<PathBuf>,
+    #[command(flatten)]
+    sheet: SheetArgs,
+}
+
+impl Args {
+    /// Spreadsheet options given with a format that is not CSV.
+    pub fn sheet_misuse(&self) -> Option<String> {
+        self.sheet
+            .misuse(self.format, self.format == Format::Csv, "--format csv")
+    }
 }
 
 fn parse_spread(s: &str) -> Result<f64, String> {
@@ -83,7 +94,7 @@ pub fn run(args: Args) -> Result<u8, Diagnostics> {
     };
     let result = analyse(&rubric, &card, settings);
     let n = card.rows.len();
-    let mut header: Vec<String> = [
+    let mut header: Vec<Cell> = [
         "program_id",
         "base_rank",
         "mean_rank",
@@ -91,40 +102,31 @@ pub fn run(args: Args) -> Result<u8, Diagnostics> {
         "p95_rank",
         "unranked_share",
     ]
-    .map(String::from)
+    .map(Cell::text)
     .to_vec();
-    header.extend((1..=n).map(|r| format!("rank_{r}_share")));
+    header.extend((1..=n).map(|r| Cell::text(format!("rank_{r}_share"))));
     header.extend(
         rubric
             .criteria
             .iter()
-            .map(|c| format!("without_{}_rank", c.id)),
+            .map(|c| Cell::text(format!("without_{}_rank", c.id))),
     );
-    let rank = |r: Option<usize>| r.map(|r| r.to_string()).unwrap_or_default();
     let mut rows = vec![header];
     for r in &result {
         let mut row = vec![
-            cell(&r.program_id),
-            rank(r.base_rank),
-            r.mean_rank.map(|m| figure(m, 2)).unwrap_or_default(),
-            rank(r.p5_rank),
-            rank(r.p95_rank),
-            figure(r.unranked_share, 4),
+            Cell::text(&r.program_id),
+            Cell::opt_number(r.base_rank),
+            Cell::Number(r.mean_rank.map(|m| figure(m, 2)).unwrap_or_default()),
+            Cell::opt_number(r.p5_rank),
+            Cell::opt_number(r.p95_rank),
+            Cell::Number(figure(r.unranked_share, 4)),
         ];
-        row.extend(r.rank_shares.iter().map(|s| figure(*s, 4)));
-        row.extend(r.without.iter().map(|w| rank(*w)));
+        row.extend(r.rank_shares.iter().map(|s| Cell::Number(figure(*s, 4))));
+        row.extend(r.without.iter().map(|w| Cell::opt_number(*w)));
         rows.push(row);
     }
     let bytes = match args.format {
-        Format::Csv => {
-            let mut w = csv::WriterBuilder::new()
-                .terminator(csv::Terminator::Any(b'\n'))
-                .from_writer(Vec::new());
-            for row in &rows {
-                w.write_record(row).expect("in memory");
-            }
-            w.into_inner().expect("in memory")
-        }
+        Format::Csv => write(&args.sheet.style(), &rows),
         Format::Table => crate::report::aligned(&rows).into_bytes(),
         Format::Html => crate::report::html::sensitivity(&rubric, &card, &result, &settings),
     };

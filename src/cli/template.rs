@@ -6,9 +6,10 @@
 
 use std::path::PathBuf;
 
+use super::sheet::SheetArgs;
 use super::{SUCCESS, load_rubric, write_output};
 use crate::diag::Diagnostics;
-use crate::report::csv::cell;
+use crate::report::csv::{Cell, write};
 use crate::rubric::{Method, Rubric};
 
 #[derive(Debug, clap::Args)]
@@ -25,6 +26,8 @@ pub struct Args {
     /// Programme descriptions (.toml, .md, .txt) or directories of them
     #[arg(required = true, value_name = "PROGRAM_OR_DIR")]
     programs: Vec<PathBuf>,
+    #[command(flatten)]
+    sheet: SheetArgs,
 }
 
 /// "0 Absent: descriptor | 1 Weak: ..." for a criterion.
@@ -52,9 +55,6 @@ pub fn run(args: Args) -> Result<u8, Diagnostics> {
     }
     let mut programs = loaded.programs;
     programs.sort_by(|a, b| a.id.cmp(&b.id));
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new());
     let mut header = vec![
         "program_id",
         "criterion_id",
@@ -66,7 +66,7 @@ pub fn run(args: Args) -> Result<u8, Diagnostics> {
         header.push("override");
     }
     header.extend(["criterion_name", "question", "scale", "computed_level"]);
-    w.write_record(&header).expect("in memory");
+    let mut rows = vec![header.into_iter().map(Cell::text).collect::<Vec<_>>()];
     for p in &programs {
         let scored = crate::assess::score_program(&rubric, p);
         for (c, s) in rubric.criteria.iter().zip(&scored.criteria) {
@@ -74,28 +74,25 @@ pub fn run(args: Args) -> Result<u8, Diagnostics> {
             if !rating && !args.all {
                 continue;
             }
+            // The assessor, level and rationale are for the analyst to fill in.
             let mut rec = vec![
-                cell(&p.id),
-                cell(&c.id),
-                String::new(),
-                String::new(),
-                String::new(),
+                Cell::text(&p.id),
+                Cell::text(&c.id),
+                Cell::text(""),
+                Cell::text(""),
+                Cell::text(""),
             ];
             if args.all {
-                rec.push(if rating {
-                    String::new()
-                } else {
-                    "true".to_string()
-                });
+                rec.push(Cell::text(if rating { "" } else { "true" }));
             }
-            rec.push(cell(&c.name));
-            rec.push(cell(&c.question));
-            rec.push(cell(&scale_help(&rubric, c)));
-            rec.push(s.computed.map(|l| l.to_string()).unwrap_or_default());
-            w.write_record(&rec).expect("in memory");
+            rec.push(Cell::text(&c.name));
+            rec.push(Cell::text(&c.question));
+            rec.push(Cell::text(scale_help(&rubric, c)));
+            rec.push(Cell::opt_number(s.computed));
+            rows.push(rec);
         }
     }
-    let bytes = w.into_inner().expect("in memory");
+    let bytes = write(&args.sheet.style(), &rows);
     write_output(args.output.as_ref(), &bytes)?;
     Ok(SUCCESS)
 }

@@ -1,4 +1,8 @@
-//! CSV scorecards (SPEC §6): wide (one row per programme) and long (one per criterion).
+//! CSV scorecards (SPEC §6): wide (one row per programme) and long (one per criterion), and
+//! the one CSV writer every command goes through, so that formula protection (SPEC §8) and the
+//! spreadsheet options (byte-order mark, delimiter, decimal comma, CRLF) apply to all alike.
+
+use std::borrow::Cow;
 
 use crate::decimal::{fixed, plain};
 use crate::rubric::Rubric;
@@ -6,28 +10,117 @@ use crate::scoring::{CriterionScore, Gathered, Scorecard, Source};
 
 use super::{collapse, opt_fixed};
 
-/// A text cell that a spreadsheet would read as a formula gets a leading `'`.
-pub fn cell(text: &str) -> String {
-    match text.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
-        _ => text.to_string(),
+/// How a CSV file is laid out for the program that opens it. The default is polscore's plain
+/// CSV: no byte-order mark, `,`, decimal points, `\n`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CsvStyle {
+    /// Start with a UTF-8 byte-order mark: without one, Excel reads UTF-8 as a legacy code
+    /// page and garbles Kazakh and Russian text.
+    pub bom: bool,
+    /// The cell separator: an ASCII character other than `"`, CR and LF.
+    pub delimiter: u8,
+    /// Write numbers with a decimal comma (`62,50`), as spreadsheets in many locales expect.
+    pub decimal_comma: bool,
+    /// End lines with `\r\n`.
+    pub crlf: bool,
+}
+
+impl Default for CsvStyle {
+    fn default() -> Self {
+        CsvStyle {
+            bom: false,
+            delimiter: b',',
+            decimal_comma: false,
+            crlf: false,
+        }
     }
 }
 
-fn writer() -> csv::Writer<Vec<u8>> {
-    csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new())
+/// One CSV cell, typed where it is made: only numbers take a decimal comma, only text is
+/// protected against formulas (a negative number must stay a number).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cell {
+    /// Free or keyword text, headers included.
+    Text(String),
+    /// A number as polscore writes it (`-2`, `62.50`), or empty when there is none.
+    Number(String),
 }
 
-fn finish(w: csv::Writer<Vec<u8>>) -> Vec<u8> {
+/// For terminal tables, which show cells as they are.
+impl AsRef<str> for Cell {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl Cell {
+    /// A text cell.
+    pub fn text(s: impl Into<String>) -> Cell {
+        Cell::Text(s.into())
+    }
+
+    /// A number cell: an integer, or a decimal written with a point.
+    pub fn number(n: impl ToString) -> Cell {
+        Cell::Number(n.to_string())
+    }
+
+    /// An optional number: empty when there is none.
+    pub fn opt_number<T: ToString>(n: Option<T>) -> Cell {
+        Cell::Number(n.map(|n| n.to_string()).unwrap_or_default())
+    }
+
+    /// The cell as written in the default style, unprotected.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Cell::Text(s) | Cell::Number(s) => s,
+        }
+    }
+
+    fn render(&self, style: &CsvStyle) -> Cow<'_, str> {
+        match self {
+            Cell::Text(s) => protect(s),
+            Cell::Number(s) if style.decimal_comma => Cow::Owned(s.replace('.', ",")),
+            Cell::Number(s) => Cow::Borrowed(s),
+        }
+    }
+}
+
+/// A text cell that a spreadsheet would read as a formula gets a leading `'`.
+pub fn protect(text: &str) -> Cow<'_, str> {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => Cow::Owned(format!("'{text}")),
+        _ => Cow::Borrowed(text),
+    }
+}
+
+/// Rows of cells as CSV bytes in `style`. Every CSV polscore writes goes through here.
+pub fn write(style: &CsvStyle, rows: &[Vec<Cell>]) -> Vec<u8> {
+    debug_assert!(
+        style.delimiter.is_ascii() && !matches!(style.delimiter, b'"' | b'\r' | b'\n'),
+        "the command line refuses such a delimiter"
+    );
+    let mut out = Vec::new();
+    if style.bom {
+        out.extend_from_slice("\u{feff}".as_bytes());
+    }
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(style.delimiter)
+        .terminator(if style.crlf {
+            csv::Terminator::CRLF
+        } else {
+            csv::Terminator::Any(b'\n')
+        })
+        .from_writer(out);
+    for row in rows {
+        w.write_record(row.iter().map(|c| c.render(style).into_owned()))
+            .expect("writing to memory cannot fail");
+    }
     w.into_inner().expect("writing to memory cannot fail")
 }
 
 /// The wide scorecard.
-pub fn wide(rubric: &Rubric, card: &Scorecard) -> Vec<u8> {
-    let mut w = writer();
-    let mut header: Vec<String> = [
+pub fn wide(rubric: &Rubric, card: &Scorecard, style: &CsvStyle) -> Vec<u8> {
+    let mut header: Vec<Cell> = [
         "rank",
         "program_id",
         "program_name",
@@ -38,75 +131,76 @@ pub fn wide(rubric: &Rubric, card: &Scorecard) -> Vec<u8> {
         "coverage",
         "status",
     ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+    .map(Cell::text)
+    .to_vec();
     for c in &rubric.criteria {
-        header.push(cell(&format!("{}_level", c.id)));
-        header.push(cell(&format!("{}_score", c.id)));
+        header.push(Cell::text(format!("{}_level", c.id)));
+        header.push(Cell::text(format!("{}_score", c.id)));
     }
-    header.extend(["rubric_id", "rubric_version", "rubric_digest"].map(String::from));
-    w.write_record(&header).expect("in memory");
+    header.extend(["rubric_id", "rubric_version", "rubric_digest"].map(Cell::text));
+    let mut rows = vec![header];
     for row in &card.rows {
         let mut rec = vec![
-            row.rank.map(|r| r.to_string()).unwrap_or_default(),
-            cell(&row.program_id),
-            cell(&row.program_name),
-            cell(&row.country),
-            cell(&row.period),
-            opt_fixed(row.total, 2),
-            cell(row.band.as_deref().unwrap_or("")),
-            fixed(row.coverage, 2),
-            row.status.name().to_string(),
+            Cell::opt_number(row.rank),
+            Cell::text(&row.program_id),
+            Cell::text(&row.program_name),
+            Cell::text(&row.country),
+            Cell::text(&row.period),
+            Cell::Number(opt_fixed(row.total, 2)),
+            Cell::text(row.band.as_deref().unwrap_or("")),
+            Cell::Number(fixed(row.coverage, 2)),
+            Cell::text(row.status.name()),
         ];
         for c in &row.criteria {
-            rec.push(c.level.map(|l| l.to_string()).unwrap_or_default());
-            rec.push(opt_fixed(c.score, 2));
+            rec.push(Cell::opt_number(c.level));
+            rec.push(Cell::Number(opt_fixed(c.score, 2)));
         }
-        rec.push(cell(&rubric.id));
-        rec.push(cell(&rubric.version));
-        rec.push(rubric.digest.clone());
-        w.write_record(&rec).expect("in memory");
+        rec.push(Cell::text(&rubric.id));
+        rec.push(Cell::text(&rubric.version));
+        rec.push(Cell::text(&rubric.digest));
+        rows.push(rec);
     }
-    finish(w)
+    write(style, &rows)
 }
 
 /// The long scorecard.
-pub fn long(rubric: &Rubric, card: &Scorecard) -> Vec<u8> {
-    let mut w = writer();
-    w.write_record([
-        "program_id",
-        "criterion_id",
-        "method",
-        "source",
-        "level",
-        "computed_level",
-        "score",
-        "weight",
-        "contribution",
-        "evidence",
-        "note",
-    ])
-    .expect("in memory");
+pub fn long(rubric: &Rubric, card: &Scorecard, style: &CsvStyle) -> Vec<u8> {
+    let mut rows = vec![
+        [
+            "program_id",
+            "criterion_id",
+            "method",
+            "source",
+            "level",
+            "computed_level",
+            "score",
+            "weight",
+            "contribution",
+            "evidence",
+            "note",
+        ]
+        .map(Cell::text)
+        .to_vec(),
+    ];
     for row in &card.rows {
         for (c, k) in row.criteria.iter().zip(&rubric.criteria) {
-            w.write_record([
-                cell(&row.program_id),
-                cell(&k.id),
-                k.method.name().to_string(),
-                c.source.name().to_string(),
-                c.level.map(|l| l.to_string()).unwrap_or_default(),
-                c.computed.map(|l| l.to_string()).unwrap_or_default(),
-                opt_fixed(c.score, 2),
-                fixed(c.weight, 4),
-                fixed(c.contribution, 2),
-                cell(&evidence_cell(k, c)),
-                cell(&note_cell(k, c)),
-            ])
-            .expect("in memory");
+            rows.push(vec![
+                Cell::text(&row.program_id),
+                Cell::text(&k.id),
+                Cell::text(k.method.name()),
+                Cell::text(c.source.name()),
+                Cell::opt_number(c.level),
+                Cell::opt_number(c.computed),
+                Cell::Number(opt_fixed(c.score, 2)),
+                Cell::Number(fixed(c.weight, 4)),
+                Cell::Number(fixed(c.contribution, 2)),
+                // Formula values in the evidence stay as written (`= 0.273`): it is text.
+                Cell::text(evidence_cell(k, c)),
+                Cell::text(note_cell(k, c)),
+            ]);
         }
     }
-    finish(w)
+    write(style, &rows)
 }
 
 /// What a level rests on: counted indicators with their first affirmed occurrence, the
@@ -235,11 +329,63 @@ mod tests {
 
     #[test]
     fn formula_like_cells_are_defused() {
-        assert_eq!(cell("=1+1"), "'=1+1");
-        assert_eq!(cell("-x"), "'-x");
-        assert_eq!(cell("@a"), "'@a");
-        assert_eq!(cell("\tx"), "'\tx");
-        assert_eq!(cell("plain"), "plain");
-        assert_eq!(cell(""), "");
+        assert_eq!(protect("=1+1"), "'=1+1");
+        assert_eq!(protect("-x"), "'-x");
+        assert_eq!(protect("@a"), "'@a");
+        assert_eq!(protect("\tx"), "'\tx");
+        assert_eq!(protect("plain"), "plain");
+        assert_eq!(protect(""), "");
+    }
+
+    fn rows() -> Vec<Vec<Cell>> {
+        vec![
+            vec![Cell::text("id"), Cell::text("total"), Cell::text("note")],
+            vec![
+                Cell::text("-a"),
+                Cell::number("-62.50"),
+                Cell::text("x = 0.273, ok"),
+            ],
+        ]
+    }
+
+    #[test]
+    fn the_default_style_is_plain_csv() {
+        assert_eq!(
+            String::from_utf8(write(&CsvStyle::default(), &rows())).unwrap(),
+            "id,total,note\n'-a,-62.50,\"x = 0.273, ok\"\n"
+        );
+    }
+
+    #[test]
+    fn spreadsheet_styles_change_layout_and_numbers_only() {
+        let excel = CsvStyle {
+            bom: true,
+            delimiter: b';',
+            decimal_comma: true,
+            crlf: true,
+        };
+        assert_eq!(
+            String::from_utf8(write(&excel, &rows())).unwrap(),
+            "\u{feff}id;total;note\r\n'-a;-62,50;x = 0.273, ok\r\n"
+        );
+        // A decimal comma with a comma delimiter is still one cell: the writer quotes it.
+        let comma = CsvStyle {
+            decimal_comma: true,
+            ..CsvStyle::default()
+        };
+        assert_eq!(
+            String::from_utf8(write(&comma, &rows())).unwrap(),
+            "id,total,note\n'-a,\"-62,50\",\"x = 0.273, ok\"\n"
+        );
+        // A tab inside a protected text cell is quoted under a tab delimiter.
+        let tab = CsvStyle {
+            delimiter: b'\t',
+            ..CsvStyle::default()
+        };
+        let tabbed = vec![vec![Cell::text("\tx"), Cell::number(3)]];
+        assert_eq!(
+            String::from_utf8(write(&tab, &tabbed)).unwrap(),
+            "\"'\tx\"\t3\n"
+        );
     }
 }

@@ -26,13 +26,13 @@ pub(crate) fn collapse(s: &str) -> String {
 }
 
 /// Columns padded to their widest cell; numbers right-aligned.
-pub fn aligned(cells: &[Vec<String>]) -> String {
+pub fn aligned<C: AsRef<str>>(cells: &[Vec<C>]) -> String {
     let cols = cells.iter().map(Vec::len).max().unwrap_or(0);
     let width = |j: usize| {
         cells
             .iter()
             .filter_map(|r| r.get(j))
-            .map(|c| c.chars().count())
+            .map(|c| c.as_ref().chars().count())
             .max()
             .unwrap_or(0)
     };
@@ -43,6 +43,7 @@ pub fn aligned(cells: &[Vec<String>]) -> String {
             .iter()
             .enumerate()
             .map(|(j, c)| {
+                let c = c.as_ref();
                 let numeric = crate::decimal::parse_decimal(c).is_ok();
                 if numeric {
                     format!("{c:>w$}", w = widths[j])

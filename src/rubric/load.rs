@@ -445,6 +445,16 @@ impl Checker<'_> {
         }
         let mut rates = BTreeMap::new();
         for (code, rate) in &c.rates {
+            if code.get_ref() == c.base.get_ref() {
+                self.err(
+                    code.span(),
+                    format!("{} is the base currency: it has no rate", code.get_ref()),
+                    Some(format!(
+                        "remove {} from the rates; 1 {0} is always 1 {0}",
+                        code.get_ref()
+                    )),
+                );
+            }
             if !is_code(code.get_ref()) {
                 self.err(
                     code.span(),
@@ -580,8 +590,8 @@ impl Checker<'_> {
         // The method is usually written; when it is not, the keys say which it is.
         let method_name = match &cr.method {
             Some(m) => {
-                let i = self.choice(m, "method", &["evidence", "metric", "rating"])?;
-                ["evidence", "metric", "rating"][i]
+                let i = self.choice(m, "method", &Method::NAMES)?;
+                Method::NAMES[i]
             }
             None if cr.indicators.is_some() => "evidence",
             None if cr.formula.is_some() => "metric",

@@ -6,7 +6,7 @@
 mod digest;
 mod load;
 mod model;
-mod raw;
+pub(crate) mod raw;
 
 use std::path::Path;
 

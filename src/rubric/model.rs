@@ -170,6 +170,9 @@ pub enum Method {
 }
 
 impl Method {
+    /// The values of a criterion's `method` key.
+    pub const NAMES: [&'static str; 3] = ["evidence", "metric", "rating"];
+
     pub fn name(&self) -> &'static str {
         match self {
             Method::Evidence { .. } => "evidence",
