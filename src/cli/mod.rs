@@ -133,16 +133,34 @@ enum Command {
     )]
     Man(shell::ManArgs),
     /// Measure agreement between analysts' ratings (Krippendorff's alpha, ordinal)
+    #[command(
+        after_help = "Examples:\n  polscore agreement --rubric rubrics/pcve-rights.toml fixtures/ratings/analyst-a.csv fixtures/ratings/analyst-b.csv\n  polscore agreement --format csv -o agreement.csv ana.csv ben.csv"
+    )]
     Agreement(agreement::Args),
     /// Compare two wide scorecards: totals, ranks and levels
+    #[command(
+        after_help = "Examples:\n  polscore compare card-2023.csv card-2024.csv\n  polscore compare --format table --allow-rubric-change old.csv new.csv"
+    )]
     Compare(compare::Args),
     /// Test how robust the ranking is to the weights (Monte Carlo, leave-one-out)
+    #[command(
+        after_help = "Examples:\n  polscore sensitivity --format table fixtures/programs\n  polscore sensitivity --samples 50000 --spread 0.5 --seed 7 -o robustness.csv fixtures/programs\n  polscore sensitivity --format html -o robustness.html fixtures/programs"
+    )]
     Sensitivity(sensitivity::Args),
     /// Write a rubric's methodology as Markdown: criteria, levels, methods, weights, digest
+    #[command(
+        after_help = "Examples:\n  polscore rubric-doc -o methodology.md\n  polscore rubric-doc rubrics/pcve-rights.toml"
+    )]
     RubricDoc(rubric_doc::Args),
     /// Print the JSON Schema of rubric or program files, for editor completion (taplo)
+    #[command(
+        after_help = "Examples:\n  polscore schema rubric -o rubric.schema.json\n  polscore schema program -o program.schema.json"
+    )]
     Schema(schema::Args),
     /// Write a commented starter rubric and example programme to learn the formats from
+    #[command(
+        after_help = "Examples:\n  polscore init my-rubric\n  polscore check my-rubric/rubric.toml my-rubric/programs"
+    )]
     Init(init::Args),
 }
 
