@@ -799,3 +799,111 @@ writeLines(df$evidence, args[3], useBytes = TRUE)
         .collect();
     assert_eq!(read, evidence);
 }
+
+/// Temporary files polscore might have left in `dir`.
+fn leftovers(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".polscore-") || n.ends_with(".tmp"))
+        .collect()
+}
+
+#[test]
+fn a_write_that_fails_leaves_nothing_behind() {
+    // The destination is a directory: the rename fails after the temporary file was written.
+    let dir = scratch("rename-fails");
+    let target = dir.join("card.csv");
+    std::fs::create_dir(&target).unwrap();
+    let fixtures = root().join("fixtures/programs");
+    let run = polscore(
+        &[
+            "score",
+            "-o",
+            target.to_str().unwrap(),
+            fixtures.to_str().unwrap(),
+        ],
+        &dir,
+    );
+    assert_eq!(run.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("cannot write"));
+    assert!(target.is_dir());
+    assert_eq!(leftovers(&dir), Vec::<String>::new());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_read_only_folder_is_refused_and_left_alone() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = scratch("read-only");
+    let out = dir.join("card.csv");
+    std::fs::write(&out, "previous scorecard\n").unwrap();
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o555)).unwrap();
+    // Root writes into read-only folders; then there is nothing to test.
+    let root_bypasses = std::fs::write(dir.join("probe"), "").is_ok();
+    let fixtures = root().join("fixtures/programs");
+    let run = polscore(
+        &[
+            "score",
+            "-o",
+            out.to_str().unwrap(),
+            fixtures.to_str().unwrap(),
+        ],
+        &dir,
+    );
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    if root_bypasses {
+        eprintln!("running as root: a read-only folder cannot be simulated, check skipped");
+        return;
+    }
+    assert_eq!(run.status.code(), Some(1));
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        "previous scorecard\n"
+    );
+    assert_eq!(leftovers(&dir), Vec::<String>::new());
+}
+
+#[cfg(unix)]
+#[test]
+fn an_interrupted_run_leaves_the_old_file_whole() {
+    // Scoring happens in memory before the temporary file exists, so a run stopped while it
+    // scores leaves the old scorecard and no temporary file.
+    let dir = scratch("interrupted");
+    let programs = dir.join("programs");
+    std::fs::create_dir(&programs).unwrap();
+    for i in 0..4000 {
+        std::fs::write(
+            programs.join(format!("p{i:04}.md")),
+            format!(
+                "# Programme {i}\n\nMentors work one-on-one; there was no public information.\n"
+            ),
+        )
+        .unwrap();
+    }
+    let out = dir.join("card.csv");
+    std::fs::write(&out, "previous scorecard\n").unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_polscore"))
+        .args([
+            "score",
+            "-o",
+            out.to_str().unwrap(),
+            programs.to_str().unwrap(),
+        ])
+        .current_dir(&dir)
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(150));
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let status = child.wait().unwrap();
+    let now = std::fs::read_to_string(&out).unwrap();
+    if status.success() {
+        // It finished before the signal: then the file is the whole new scorecard.
+        assert!(now.starts_with("rank,") && now.lines().count() == 4001);
+    } else {
+        assert_eq!(now, "previous scorecard\n");
+    }
+    assert_eq!(leftovers(&dir), Vec::<String>::new());
+}
