@@ -73,11 +73,7 @@ pub fn read_card(path: &Path) -> Result<Card, Diagnostics> {
                 header_span,
                 format!(
                     "this is not a wide scorecard: it has no {} column{}",
-                    missing
-                        .iter()
-                        .map(|m| format!("`{m}`"))
-                        .collect::<Vec<_>>()
-                        .join(", "),
+                    crate::diag::code_list(&missing),
                     if missing.len() == 1 { "" } else { "s" }
                 ),
             )

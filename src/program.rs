@@ -17,7 +17,7 @@ use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
 use crate::decimal::{Dec, plain};
-use crate::diag::{Diagnostic, Diagnostics, SourceFile, io_reason, suggest};
+use crate::diag::{Diagnostic, Diagnostics, SourceFile, io_reason};
 use crate::formula::is_fact_name;
 use crate::rubric::{Method, Rubric};
 
@@ -544,19 +544,7 @@ fn assessment(
     diags: &mut Diagnostics,
 ) -> Option<Assessment> {
     let Some(criterion) = rubric.criteria.iter().find(|c| &c.id == cid.get_ref()) else {
-        let hint = match suggest(cid.get_ref(), rubric.criteria.iter().map(|c| c.id.as_str())) {
-            Some(s) => format!("did you mean `{s}`?"),
-            None => format!(
-                "rubric `{}` has the criteria {}",
-                rubric.id,
-                rubric
-                    .criteria
-                    .iter()
-                    .map(|c| format!("`{}`", c.id))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        };
+        let hint = rubric.criterion_hint(cid.get_ref());
         diags.push(
             file.error(
                 cid.span(),

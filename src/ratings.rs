@@ -200,11 +200,7 @@ fn read_file(path: &Path, rubric: &Rubric) -> Result<(Vec<Rating>, Diagnostics),
                 header_span,
                 format!(
                     "the ratings file has no {} column{}",
-                    missing
-                        .iter()
-                        .map(|m| format!("`{m}`"))
-                        .collect::<Vec<_>>()
-                        .join(", "),
+                    crate::diag::code_list(&missing),
                     if missing.len() == 1 { "" } else { "s" }
                 ),
             )
@@ -271,19 +267,7 @@ fn read_file(path: &Path, rubric: &Rubric) -> Result<(Vec<Rating>, Diagnostics),
         }
         let criterion = rubric.criteria.iter().find(|c| c.id == criterion_id);
         if criterion.is_none() {
-            let hint = match suggest(&criterion_id, rubric.criteria.iter().map(|c| c.id.as_str())) {
-                Some(s) => format!("did you mean `{s}`?"),
-                None => format!(
-                    "rubric `{}` has the criteria {}",
-                    rubric.id,
-                    rubric
-                        .criteria
-                        .iter()
-                        .map(|c| format!("`{}`", c.id))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            };
+            let hint = rubric.criterion_hint(&criterion_id);
             diags.push(
                 file.error(
                     span_of(c_col),

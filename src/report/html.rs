@@ -17,7 +17,7 @@ use rust_decimal::Decimal;
 
 use super::trail::{
     self, IndicatorTrail, Quote, Role, Step, assessor, direction_text, grouped, level_text,
-    linkable, points,
+    linkable, match_notes, points,
 };
 use crate::decimal::{fixed, parse_decimal, plain};
 use crate::rubric::{Aggregation, MissingPolicy, Rubric, Scale};
@@ -969,25 +969,10 @@ fn quote_html(o: &mut String, q: &Quote<'_>) {
         }
     }
     o.push('”');
-    let notes: Vec<String> = q
-        .findings
-        .iter()
-        .map(|f| match &f.negation {
-            None => format!("{}:{}", f.place.line, f.place.column),
-            Some(cue) => format!(
-                "{}:{} negated by “{}” at {}:{}",
-                f.place.line,
-                f.place.column,
-                line(&cue.text),
-                cue.place.line,
-                cue.place.column
-            ),
-        })
-        .collect();
     let _ = write!(
         o,
         " <span class=\"loc\">({})</span></blockquote>",
-        notes.join("; ")
+        match_notes(q, line)
     );
 }
 

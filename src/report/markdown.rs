@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 
 use super::trail::{
     self, IndicatorTrail, Quote, Role, Step, assessor, direction_text, grouped, level_range,
-    level_text, linkable, points, squash, weight_percent,
+    level_text, linkable, match_notes, points, squash, weight_percent,
 };
 use crate::decimal::{fixed, plain};
 use crate::rubric::{Aggregation, Criterion, Method, MissingPolicy, Rubric};
@@ -580,22 +580,7 @@ fn quote_text(q: &Quote<'_>) -> String {
         }
     }
     s.push_str("” (");
-    let notes: Vec<String> = q
-        .findings
-        .iter()
-        .map(|f| match &f.negation {
-            None => format!("{}:{}", f.place.line, f.place.column),
-            Some(cue) => format!(
-                "{}:{} negated by “{}” at {}:{}",
-                f.place.line,
-                f.place.column,
-                text(&cue.text),
-                cue.place.line,
-                cue.place.column
-            ),
-        })
-        .collect();
-    s.push_str(&notes.join("; "));
+    s.push_str(&match_notes(q, text));
     s.push(')');
     s
 }

@@ -77,6 +77,26 @@ impl Role {
 }
 
 /// Points with their sign and unit: `+2 points`, `-1 point`.
+/// Where each match of a quote stands and, for a negated one, the cue that negated it:
+/// `12:5; 14:3 negated by “no” at 14:1`. `text` escapes the cue for the output format.
+pub(crate) fn match_notes(q: &Quote<'_>, text: impl Fn(&str) -> String) -> String {
+    q.findings
+        .iter()
+        .map(|f| match &f.negation {
+            None => format!("{}:{}", f.place.line, f.place.column),
+            Some(cue) => format!(
+                "{}:{} negated by “{}” at {}:{}",
+                f.place.line,
+                f.place.column,
+                text(&cue.text),
+                cue.place.line,
+                cue.place.column
+            ),
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 pub(crate) fn points(p: i64) -> String {
     if p.unsigned_abs() == 1 {
         format!("{p:+} point")

@@ -111,6 +111,20 @@ impl Scale {
     }
 }
 
+impl Rubric {
+    /// The hint for an id that names no criterion: the closest id, else the list of them.
+    pub fn criterion_hint(&self, id: &str) -> String {
+        match crate::diag::suggest(id, self.criteria.iter().map(|c| c.id.as_str())) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => format!(
+                "rubric `{}` has the criteria {}",
+                self.id,
+                crate::diag::code_list(self.criteria.iter().map(|c| &c.id))
+            ),
+        }
+    }
+}
+
 /// Conversion of money facts to one base currency.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Currency {
