@@ -907,3 +907,71 @@ fn an_interrupted_run_leaves_the_old_file_whole() {
     }
     assert_eq!(leftovers(&dir), Vec::<String>::new());
 }
+
+/// Runs a Python script of `bench/` and returns its stdout.
+fn python(args: &[&str]) -> Vec<u8> {
+    let out = Command::new("python3")
+        .args(args)
+        .env("POLSCORE", env!("CARGO_BIN_EXE_polscore"))
+        .current_dir(root())
+        .output()
+        .expect("python3 runs (it is part of the test environment)");
+    assert!(
+        out.status.success(),
+        "python3 {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+#[test]
+fn the_wide_csv_equals_an_independent_python_reference() {
+    // bench/reference.py implements SPEC §5's evidence method and §6's wide CSV with Python's
+    // standard library, written without reading polscore's source. On generated policy prose
+    // (and on one-sentence probes, where each negation decides a level) both must agree to
+    // the byte.
+    let dir = scratch("differential");
+    let d = dir.to_str().unwrap();
+    let rubric = format!("{d}/rubric.toml");
+    python(&[
+        "bench/gen_corpus.py",
+        "--seed",
+        "1",
+        "--docs",
+        "30",
+        "--out",
+        &format!("{d}/docs"),
+        "--rubric",
+        &rubric,
+    ]);
+    python(&[
+        "bench/gen_corpus.py",
+        "--seed",
+        "2",
+        "--docs",
+        "300",
+        "--sentences",
+        "1",
+        "--out",
+        &format!("{d}/probes"),
+    ]);
+    for corpus in ["docs", "probes"] {
+        let path = format!("{d}/{corpus}");
+        let expected = python(&["bench/reference.py", &rubric, &path]);
+        let run = polscore(&["score", "--rubric", &rubric, &path], &root());
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        assert!(
+            expected.len() > 1000,
+            "{corpus}: the reference wrote a scorecard"
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&run.stdout),
+            String::from_utf8_lossy(&expected),
+            "{corpus}: polscore and bench/reference.py differ"
+        );
+    }
+}
