@@ -192,17 +192,17 @@ fn explain(raw: &str) -> (String, Option<String>) {
             Some(format!("add `{key} = ...` to this table")),
         );
     }
-    if let Some(rest) = raw.strip_prefix("invalid type: ") {
-        if let Some((found, expected)) = rest.split_once(", expected ") {
-            let expected = expected
-                .replace("a sequence", "an array `[...]`")
-                .replace("a map", "a table")
-                .replace("struct ", "table ");
-            return (
-                format!("wrong type: found {found}, expected {expected}"),
-                None,
-            );
-        }
+    if let Some(rest) = raw.strip_prefix("invalid type: ")
+        && let Some((found, expected)) = rest.split_once(", expected ")
+    {
+        let expected = expected
+            .replace("a sequence", "an array `[...]`")
+            .replace("a map", "a table")
+            .replace("struct ", "table ");
+        return (
+            format!("wrong type: found {found}, expected {expected}"),
+            None,
+        );
     }
     if raw.starts_with("duplicate key") {
         return (

@@ -138,10 +138,10 @@ pub fn sentence_starts(text: &str) -> Vec<usize> {
     // A stop waiting to see whether white space follows it: the end of its cluster.
     let mut pending: Option<usize> = None;
     each_normalised(text, |c, span| {
-        if let Some(end) = pending.take() {
-            if c.is_whitespace() {
-                starts.push(end);
-            }
+        if let Some(end) = pending.take()
+            && c.is_whitespace()
+        {
+            starts.push(end);
         }
         if matches!(c, '.' | '!' | '?' | ';') {
             pending = Some(span.end);

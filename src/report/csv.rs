@@ -277,10 +277,10 @@ fn counted(k: &crate::rubric::Criterion, c: &CriterionScore) -> Vec<String> {
 /// advisory assessments.
 pub fn note_cell(k: &crate::rubric::Criterion, c: &CriterionScore) -> String {
     let mut notes = Vec::new();
-    if c.source == Source::Missing {
-        if let Some(r) = &c.reason {
-            notes.push(format!("missing: {r}"));
-        }
+    if c.source == Source::Missing
+        && let Some(r) = &c.reason
+    {
+        notes.push(format!("missing: {r}"));
     }
     if c.source == Source::Override {
         notes.push(match c.computed {

@@ -53,7 +53,7 @@ fn line(s: &str) -> String {
 fn message(s: &str) -> String {
     let text = line(s);
     let parts: Vec<&str> = text.split('`').collect();
-    if parts.len() % 2 == 0 {
+    if parts.len().is_multiple_of(2) {
         // An unpaired backtick: leave the text as it is.
         return text;
     }
