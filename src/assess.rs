@@ -17,36 +17,42 @@ use crate::scoring::{
 pub fn score_program(rubric: &Rubric, program: &Program) -> ProgramScore {
     let text = program.text.as_ref().filter(|t| !t.text.trim().is_empty());
     let doc = text.map(|t| Doc::new(&t.text));
-    let cues = doc.as_ref().map(|d| Cues::find(d, &rubric.negation));
-    let criteria = rubric
-        .criteria
-        .iter()
-        .map(|c| {
-            let gathered = match &c.method {
-                Method::Evidence { indicators, .. } => {
-                    Gathered::Evidence(match (&doc, &cues, text) {
-                        (Some(doc), Some(cues), Some(text)) => {
-                            let phrases: Vec<&[Pattern]> =
-                                indicators.iter().map(|i| i.phrases.as_slice()).collect();
-                            Some(
-                                evidence::scan(doc, cues, &phrases)
-                                    .into_iter()
-                                    .map(|o| finding(text, o))
-                                    .collect(),
-                            )
-                        }
-                        _ => None,
-                    })
-                }
-                Method::Metric { formula, .. } => {
-                    Gathered::Metric(metric(rubric, program, formula))
-                }
-                Method::Rating => Gathered::Rating,
-            };
-            let assessments = program.assessments.get(&c.id).cloned().unwrap_or_default();
-            scoring::score_criterion(c, &rubric.scale, gathered, assessments)
-        })
-        .collect();
+    // One pass over the text finds every set: the negation cues first, then each evidence
+    // criterion's indicators in rubric order (see `evidence::rubric_index`).
+    let mut hits = doc.as_ref().map(|d| rubric.phrases.find(d).into_iter());
+    let cues = hits
+        .as_mut()
+        .map(|h| Cues::from_hits(&rubric.negation, h.by_ref().take(4).collect()));
+    let mut criteria = Vec::with_capacity(rubric.criteria.len());
+    for c in &rubric.criteria {
+        let gathered = match &c.method {
+            Method::Evidence { indicators, .. } => {
+                let phrases: Vec<&[Pattern]> =
+                    indicators.iter().map(|i| i.phrases.as_slice()).collect();
+                Gathered::Evidence(match (&doc, &cues, text, hits.as_mut()) {
+                    (Some(doc), Some(cues), Some(text), Some(hits)) => {
+                        let found = hits.by_ref().take(indicators.len()).collect();
+                        Some(
+                            evidence::occurrences(doc, cues, &phrases, found)
+                                .into_iter()
+                                .map(|o| finding(text, o))
+                                .collect(),
+                        )
+                    }
+                    _ => None,
+                })
+            }
+            Method::Metric { formula, .. } => Gathered::Metric(metric(rubric, program, formula)),
+            Method::Rating => Gathered::Rating,
+        };
+        let assessments = program.assessments.get(&c.id).cloned().unwrap_or_default();
+        criteria.push(scoring::score_criterion(
+            c,
+            &rubric.scale,
+            gathered,
+            assessments,
+        ));
+    }
     ProgramScore {
         program_id: program.id.clone(),
         program_name: program.name.clone(),

@@ -5,18 +5,23 @@
 //! `one-on-one` equals `one on one`; a trailing `*` lets the last word have any ending.
 //! Within one set of patterns (an indicator's phrases, or the negation cues) occurrences are
 //! taken leftmost-longest without overlap.
+//!
+//! A [`PhraseIndex`] holds every set of a rubric at once, keyed by each pattern's first
+//! token: a text is read once, and each of its words costs one hash lookup (and, when the
+//! rubric has `*` stems, one binary search), however many phrases the rubric has.
 
-use std::collections::HashMap;
 use std::ops::Range;
 
-use super::text::{Kind, Token, sentence_starts, tokenize};
+use rustc_hash::FxHashMap;
+
+use super::text::{Kind, Token, Tokens, sentence_starts, tokenize};
 
 /// A compiled phrase.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pattern {
     /// The phrase as written in the rubric.
     pub source: String,
-    tokens: Vec<Token>,
+    tokens: Tokens,
     stem: bool,
 }
 
@@ -33,16 +38,16 @@ impl Pattern {
             ));
         }
         let mut tokens = tokenize(body);
-        if stem && tokens.last().is_none_or(|t| t.kind != Kind::Word) {
+        if stem && tokens.list.last().is_none_or(|t| t.kind != Kind::Word) {
             return Err(format!("`*` must directly follow a word, in `{phrase}`"));
         }
-        while tokens.first().is_some_and(|t| t.kind == Kind::Sep) {
-            tokens.remove(0);
+        while tokens.list.first().is_some_and(|t| t.kind == Kind::Sep) {
+            tokens.list.remove(0);
         }
-        while tokens.last().is_some_and(|t| t.kind == Kind::Sep) {
-            tokens.pop();
+        while tokens.list.last().is_some_and(|t| t.kind == Kind::Sep) {
+            tokens.list.pop();
         }
-        if !tokens.iter().any(|t| t.kind == Kind::Word) {
+        if !tokens.list.iter().any(|t| t.kind == Kind::Word) {
             return Err(if phrase.trim().is_empty() {
                 "a phrase is empty".to_string()
             } else {
@@ -56,30 +61,33 @@ impl Pattern {
         })
     }
 
-    fn first_word(&self) -> Option<&str> {
-        match self.tokens.first() {
-            Some(t) if t.kind == Kind::Word && !(self.stem && self.tokens.len() == 1) => {
-                Some(&t.norm)
-            }
-            _ => None,
-        }
+    fn len(&self) -> usize {
+        self.tokens.list.len()
     }
 
-    fn matches_at(&self, doc: &[Token], at: usize) -> bool {
-        let n = self.tokens.len();
-        if at + n > doc.len() {
+    /// The normalised first token, when it must be matched exactly (not a lone stem).
+    fn exact_key(&self) -> Option<&[u8]> {
+        (!(self.stem && self.len() == 1)).then(|| self.tokens.norm(&self.tokens.list[0]))
+    }
+
+    fn matches_at(&self, doc: &Tokens, at: usize) -> bool {
+        let n = self.len();
+        let Some(candidate) = doc.list.get(at..at + n) else {
             return false;
-        }
+        };
         self.tokens
+            .list
             .iter()
-            .zip(&doc[at..at + n])
+            .zip(candidate)
             .enumerate()
             .all(|(k, (p, t))| {
                 p.kind == t.kind
                     && match p.kind {
                         Kind::Sep => true,
-                        Kind::Word if self.stem && k == n - 1 => t.norm.starts_with(&p.norm),
-                        _ => p.norm == t.norm,
+                        Kind::Word if self.stem && k == n - 1 => {
+                            doc.norm(t).starts_with(self.tokens.norm(p))
+                        }
+                        _ => doc.norm(t) == self.tokens.norm(p),
                     }
             })
     }
@@ -99,29 +107,28 @@ pub struct Hit {
 #[derive(Debug)]
 pub struct Doc<'t> {
     pub text: &'t str,
-    tokens: Vec<Token>,
+    tokens: Tokens,
     /// For each token, the ordinal of the last word at or before it.
     word_at: Vec<usize>,
     /// For each word ordinal, its sentence.
     sentence_of_word: Vec<usize>,
     sentence_starts: Vec<usize>,
-    by_first_word: HashMap<String, Vec<usize>>,
-    word_tokens: Vec<usize>,
 }
 
 impl<'t> Doc<'t> {
     pub fn new(text: &'t str) -> Doc<'t> {
         let tokens = tokenize(text);
-        let starts = sentence_starts(text);
-        let mut word_at = Vec::with_capacity(tokens.len());
-        let mut sentence_of_word = Vec::new();
-        let mut by_first_word: HashMap<String, Vec<usize>> = HashMap::new();
-        let mut word_tokens = Vec::new();
-        for (i, t) in tokens.iter().enumerate() {
+        let starts = sentence_starts(text, &tokens.stops);
+        let mut word_at = Vec::with_capacity(tokens.list.len());
+        let mut sentence_of_word = Vec::with_capacity(tokens.list.len() / 2);
+        // Words come in text order: the sentence index only moves forward.
+        let mut sentence = 0;
+        for t in &tokens.list {
             if t.kind == Kind::Word {
-                sentence_of_word.push(starts.partition_point(|&s| s <= t.span.start));
-                by_first_word.entry(t.norm.clone()).or_default().push(i);
-                word_tokens.push(i);
+                while sentence < starts.len() && starts[sentence] <= t.span.start {
+                    sentence += 1;
+                }
+                sentence_of_word.push(sentence);
             }
             word_at.push(sentence_of_word.len().wrapping_sub(1));
         }
@@ -131,14 +138,16 @@ impl<'t> Doc<'t> {
             word_at,
             sentence_of_word,
             sentence_starts: starts,
-            by_first_word,
-            word_tokens,
         }
+    }
+
+    fn token(&self, i: usize) -> &Token {
+        &self.tokens.list[i]
     }
 
     /// The byte range of a hit in the text.
     pub fn span(&self, hit: &Hit) -> Range<usize> {
-        self.tokens[hit.tokens.start].span.start..self.tokens[hit.tokens.end - 1].span.end
+        self.token(hit.tokens.start).span.start..self.token(hit.tokens.end - 1).span.end
     }
 
     /// The byte range of the sentence a hit begins in, trimmed of white space.
@@ -164,7 +173,7 @@ impl<'t> Doc<'t> {
         let end = start + len;
         // A pattern starts and ends with a word or punctuation; find its word ordinals.
         let first_word = (start..end)
-            .find(|&i| self.tokens[i].kind == Kind::Word)
+            .find(|&i| self.token(i).kind == Kind::Word)
             .map(|i| self.word_at[i])
             .unwrap_or(0);
         Hit {
@@ -177,42 +186,137 @@ impl<'t> Doc<'t> {
 
     /// Every occurrence of any of `patterns`, leftmost-longest without overlap.
     pub fn find(&self, patterns: &[Pattern]) -> Vec<Hit> {
-        let mut candidates: Vec<(usize, usize, usize)> = Vec::new();
-        for (p, pat) in patterns.iter().enumerate() {
-            let len = pat.tokens.len();
-            let mut test = |i: usize| {
-                if pat.matches_at(&self.tokens, i) {
-                    candidates.push((i, len, p));
-                }
-            };
-            match pat.first_word() {
-                Some(w) => self
-                    .by_first_word
-                    .get(w)
-                    .into_iter()
-                    .flatten()
-                    .for_each(|&i| test(i)),
-                None if pat.tokens[0].kind == Kind::Word => {
-                    self.word_tokens.iter().for_each(|&i| test(i))
-                }
-                None => (0..self.tokens.len()).for_each(&mut test),
-            }
-        }
-        // Leftmost first; at one start, the longest; ties go to the earlier pattern.
-        candidates.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
-        let mut out = Vec::new();
-        let mut next_free = 0;
-        for (start, len, p) in candidates {
-            if start >= next_free {
-                next_free = start + len;
-                out.push(self.hit(start, len, p));
-            }
-        }
-        out
+        PhraseIndex::new(&[patterns])
+            .find(self)
+            .pop()
+            .unwrap_or_default()
     }
 
     fn same_sentence(&self, a: usize, b: usize) -> bool {
         self.sentence_of_word[a] == self.sentence_of_word[b]
+    }
+}
+
+/// Which pattern of which set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Entry {
+    set: u32,
+    pattern: u32,
+}
+
+/// A lone `*` stem and the patterns that are it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Stem {
+    prefix: Box<[u8]>,
+    entries: Vec<Entry>,
+    /// The longest other stem that is a prefix of this one.
+    parent: Option<usize>,
+}
+
+/// Several sets of patterns, ready to be found in a text in one pass.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PhraseIndex {
+    sets: Vec<Vec<Pattern>>,
+    /// Patterns by their first token, normalised.
+    exact: FxHashMap<Box<[u8]>, Vec<Entry>>,
+    /// Lone stems (`mentor*`), sorted by prefix.
+    stems: Vec<Stem>,
+}
+
+impl PhraseIndex {
+    pub fn new(sets: &[&[Pattern]]) -> PhraseIndex {
+        let mut exact: FxHashMap<Box<[u8]>, Vec<Entry>> = FxHashMap::default();
+        let mut stems: std::collections::BTreeMap<&[u8], Vec<Entry>> = Default::default();
+        for (s, set) in sets.iter().enumerate() {
+            for (p, pat) in set.iter().enumerate() {
+                let entry = Entry {
+                    set: s as u32,
+                    pattern: p as u32,
+                };
+                match pat.exact_key() {
+                    Some(key) => exact.entry(key.into()).or_default().push(entry),
+                    None => stems
+                        .entry(pat.tokens.norm(&pat.tokens.list[0]))
+                        .or_default()
+                        .push(entry),
+                }
+            }
+        }
+        let prefixes: Vec<&[u8]> = stems.keys().copied().collect();
+        let stems = stems
+            .into_iter()
+            .map(|(prefix, entries)| Stem {
+                prefix: prefix.into(),
+                entries,
+                parent: (1..prefix.len())
+                    .rev()
+                    .find_map(|n| prefixes.binary_search(&&prefix[..n]).ok()),
+            })
+            .collect();
+        PhraseIndex {
+            sets: sets.iter().map(|s| s.to_vec()).collect(),
+            exact,
+            stems,
+        }
+    }
+
+    /// The lone stems that `word` begins with. All of them are prefixes of the greatest stem
+    /// not above `word` (whatever lies between a prefix of `word` and `word` begins with that
+    /// prefix), so they are that stem's chain of parents from the first that fits.
+    fn stems_of<'a>(&'a self, word: &'a [u8]) -> impl Iterator<Item = &'a Stem> + 'a {
+        let mut at = self
+            .stems
+            .partition_point(|s| &*s.prefix <= word)
+            .checked_sub(1);
+        while let Some(i) = at
+            && !word.starts_with(&self.stems[i].prefix)
+        {
+            at = self.stems[i].parent;
+        }
+        std::iter::successors(at, |&i| self.stems[i].parent).map(|i| &self.stems[i])
+    }
+
+    /// Every occurrence of each set's patterns in `doc`, leftmost-longest without overlap
+    /// within a set: one list of hits per set, in text order.
+    pub fn find(&self, doc: &Doc<'_>) -> Vec<Vec<Hit>> {
+        // (start token, length, pattern) of every match, per set.
+        let mut candidates: Vec<Vec<(usize, usize, usize)>> = vec![Vec::new(); self.sets.len()];
+        let mut add = |e: &Entry, at: usize| {
+            let pat = &self.sets[e.set as usize][e.pattern as usize];
+            if pat.matches_at(&doc.tokens, at) {
+                candidates[e.set as usize].push((at, pat.len(), e.pattern as usize));
+            }
+        };
+        for (at, t) in doc.tokens.list.iter().enumerate() {
+            if t.kind == Kind::Sep {
+                continue;
+            }
+            let norm = doc.tokens.norm(t);
+            if let Some(entries) = self.exact.get(norm) {
+                entries.iter().for_each(|e| add(e, at));
+            }
+            if t.kind == Kind::Word && !self.stems.is_empty() {
+                for stem in self.stems_of(norm) {
+                    stem.entries.iter().for_each(|e| add(e, at));
+                }
+            }
+        }
+        candidates
+            .into_iter()
+            .map(|mut c| {
+                // Leftmost first; at one start, the longest; ties go to the earlier pattern.
+                c.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+                let mut hits = Vec::new();
+                let mut next_free = 0;
+                for (start, len, p) in c {
+                    if start >= next_free {
+                        next_free = start + len;
+                        hits.push(doc.hit(start, len, p));
+                    }
+                }
+                hits
+            })
+            .collect()
     }
 }
 
@@ -244,30 +348,41 @@ pub struct Cues {
     post_window: usize,
 }
 
+impl Negation {
+    /// The pattern sets [`Cues::from_hits`] takes the hits of, in its order.
+    pub fn sets(&self) -> [&[Pattern]; 4] {
+        [&self.cues, &self.post_cues, &self.pseudo, &self.terminators]
+    }
+}
+
 impl Cues {
+    /// Finds the negation cues in `doc` on their own (see [`Cues::from_hits`]).
     pub fn find(doc: &Doc<'_>, negation: &Negation) -> Cues {
-        let pseudo = doc.find(&negation.pseudo);
+        let hits = PhraseIndex::new(&negation.sets()).find(doc);
+        Cues::from_hits(negation, hits)
+    }
+
+    /// The cues of a document from the hits of `negation`'s [`Negation::sets`], in that order.
+    pub fn from_hits(negation: &Negation, hits: Vec<Vec<Hit>>) -> Cues {
+        let [cues, post_cues, pseudo, terminators]: [Vec<Hit>; 4] =
+            hits.try_into().expect("the hits of the four negation sets");
         // A cue that shares words with a pseudo-negation ("is not" in "is not only") is part
-        // of it, not a cue.
+        // of it, not a cue. Pseudo-negations are in text order and do not overlap.
         let outside_pseudo = |h: &Hit| {
-            !pseudo
-                .iter()
-                .any(|p| p.tokens.start < h.tokens.end && h.tokens.start < p.tokens.end)
+            let i = pseudo.partition_point(|p| p.tokens.end <= h.tokens.start);
+            pseudo.get(i).is_none_or(|p| p.tokens.start >= h.tokens.end)
         };
-        let found = |patterns: &[Pattern], window: usize| {
+        let found = |hits: Vec<Hit>, window: usize| {
             if window == 0 {
                 Vec::new()
             } else {
-                doc.find(patterns)
-                    .into_iter()
-                    .filter(outside_pseudo)
-                    .collect()
+                hits.into_iter().filter(outside_pseudo).collect()
             }
         };
         Cues {
-            before: found(&negation.cues, negation.window),
-            after: found(&negation.post_cues, negation.post_window),
-            terminators: doc.find(&negation.terminators),
+            before: found(cues, negation.window),
+            after: found(post_cues, negation.post_window),
+            terminators,
             window: negation.window,
             post_window: negation.post_window,
         }

@@ -8,7 +8,7 @@ mod text;
 
 use std::ops::Range;
 
-pub use matcher::{Cues, Doc, Hit, Negation, Pattern, Side};
+pub use matcher::{Cues, Doc, Hit, Negation, Pattern, PhraseIndex, Side};
 
 /// One occurrence of an indicator's phrase in a text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,9 +28,21 @@ pub struct Occurrence {
 /// Finds every occurrence of every indicator's phrases (`indicators[i]` holds indicator `i`'s
 /// compiled phrases), in text order.
 pub fn scan(doc: &Doc<'_>, cues: &Cues, indicators: &[&[Pattern]]) -> Vec<Occurrence> {
+    let hits = PhraseIndex::new(indicators).find(doc);
+    occurrences(doc, cues, indicators, hits)
+}
+
+/// The occurrences of indicators' phrases from their hits (`hits[i]` are indicator `i`'s, as
+/// [`PhraseIndex::find`] gives them), in text order.
+pub fn occurrences(
+    doc: &Doc<'_>,
+    cues: &Cues,
+    indicators: &[&[Pattern]],
+    hits: Vec<Vec<Hit>>,
+) -> Vec<Occurrence> {
     let mut out = Vec::new();
-    for (i, phrases) in indicators.iter().enumerate() {
-        for hit in doc.find(phrases) {
+    for (i, (phrases, hits)) in indicators.iter().zip(hits).enumerate() {
+        for hit in hits {
             out.push(Occurrence {
                 indicator: i,
                 phrase: phrases[hit.pattern].source.clone(),
@@ -44,4 +56,12 @@ pub fn scan(doc: &Doc<'_>, cues: &Cues, indicators: &[&[Pattern]]) -> Vec<Occurr
     }
     out.sort_by_key(|o| (o.span.start, o.indicator));
     out
+}
+
+/// Every phrase set of a rubric in one index: the four negation sets
+/// ([`Negation::sets`]), then each indicator of each evidence criterion, in rubric order.
+pub fn rubric_index(negation: &Negation, indicators: &[&[Pattern]]) -> PhraseIndex {
+    let mut sets: Vec<&[Pattern]> = negation.sets().to_vec();
+    sets.extend_from_slice(indicators);
+    PhraseIndex::new(&sets)
 }

@@ -265,9 +265,11 @@ pub fn validate(file: &SourceFile, raw: raw::RubricFile) -> Result<Rubric, Diagn
         bands,
         criteria,
         digest: String::new(),
+        phrases: Default::default(),
     };
     if c.diags.is_empty() {
         rubric.digest = super::digest::digest(&rubric);
+        rubric.phrases = rubric.compile_phrases();
     }
     c.diags.into_result(rubric)
 }

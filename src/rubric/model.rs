@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 
-use crate::evidence::{Negation, Pattern};
+use crate::evidence::{self, Negation, Pattern, PhraseIndex};
 use crate::formula::Formula;
 
 /// A rubric ready to score with.
@@ -26,6 +26,8 @@ pub struct Rubric {
     pub criteria: Vec<Criterion>,
     /// `sha256:` and 16 hex digits of the canonical form.
     pub digest: String,
+    /// Every phrase set, indexed for one pass over a text ([`Rubric::compile_phrases`]).
+    pub phrases: PhraseIndex,
 }
 
 /// How criterion scores combine into a total (SPEC §6).
@@ -112,6 +114,23 @@ impl Scale {
 }
 
 impl Rubric {
+    /// The index of the negation sets and every evidence indicator's phrases, in the order
+    /// `assess` reads its hits (see [`evidence::rubric_index`]). Rebuild it after changing
+    /// the negation or any phrase.
+    pub fn compile_phrases(&self) -> PhraseIndex {
+        let indicators: Vec<&[Pattern]> = self
+            .criteria
+            .iter()
+            .filter_map(|c| match &c.method {
+                Method::Evidence { indicators, .. } => Some(indicators),
+                _ => None,
+            })
+            .flatten()
+            .map(|i| i.phrases.as_slice())
+            .collect();
+        evidence::rubric_index(&self.negation, &indicators)
+    }
+
     /// The hint for an id that names no criterion: the closest id, else the list of them.
     pub fn criterion_hint(&self, id: &str) -> String {
         match crate::diag::suggest(id, self.criteria.iter().map(|c| c.id.as_str())) {
