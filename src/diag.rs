@@ -15,6 +15,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 /// argument (a database dump, a video) is refused rather than read into memory.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
 
+/// The most `--max-file-size` allows: texts are indexed with 32-bit offsets.
+pub const LARGEST_FILE_SIZE: u64 = u32::MAX as u64;
+
 static MAX_FILE_SIZE: AtomicU64 = AtomicU64::new(DEFAULT_MAX_FILE_SIZE);
 
 /// Sets the largest input file polscore reads (the `--max-file-size` flag).
@@ -50,8 +53,9 @@ pub struct SourceFile {
     pub text: String,
     line_starts: Vec<usize>,
     /// (byte offset, characters before it) every [`CHECKPOINT`] bytes or so, so that a column
-    /// on a very long line is found without counting the whole line each time.
-    checkpoints: Vec<(usize, usize)>,
+    /// on a very long line is found without counting the whole line each time; made the
+    /// first time such a line needs it.
+    checkpoints: std::sync::OnceLock<Vec<(usize, usize)>>,
 }
 
 /// Distance in bytes between two column checkpoints.
@@ -67,17 +71,11 @@ impl SourceFile {
         };
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        let mut checkpoints = vec![(0, 0)];
-        for (count, (i, _)) in text.char_indices().enumerate() {
-            if i >= checkpoints.last().map_or(0, |c| c.0) + CHECKPOINT {
-                checkpoints.push((i, count));
-            }
-        }
         SourceFile {
             path: path.into(),
             text,
             line_starts,
-            checkpoints,
+            checkpoints: std::sync::OnceLock::new(),
         }
     }
 
@@ -133,15 +131,33 @@ impl SourceFile {
         let offset = offset.min(self.text.len());
         let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
         let start = self.line_starts[line];
-        let col =
-            self.chars_before(floor_char_boundary(&self.text, offset)) - self.chars_before(start);
+        let offset = floor_char_boundary(&self.text, offset);
+        let col = if offset - start <= CHECKPOINT {
+            self.text[start..offset].chars().count()
+        } else {
+            self.chars_before(offset) - self.chars_before(start)
+        };
         (line + 1, col + 1)
     }
 
     /// How many characters precede a byte offset (on a character boundary).
     fn chars_before(&self, offset: usize) -> usize {
-        let i = self.checkpoints.partition_point(|&(at, _)| at <= offset) - 1;
-        let (at, count) = self.checkpoints[i];
+        let checkpoints = self.checkpoints.get_or_init(|| {
+            let mut checkpoints = vec![(0, 0)];
+            let (mut at, mut count) = (0, 0);
+            while at < self.text.len() {
+                let mut next = (at + CHECKPOINT).min(self.text.len());
+                while !self.text.is_char_boundary(next) {
+                    next += 1;
+                }
+                count += self.text[at..next].chars().count();
+                at = next;
+                checkpoints.push((at, count));
+            }
+            checkpoints
+        });
+        let i = checkpoints.partition_point(|&(at, _)| at <= offset) - 1;
+        let (at, count) = checkpoints[i];
         count + self.text[at..offset].chars().count()
     }
 

@@ -11,6 +11,7 @@ pub mod agreement;
 pub mod assess;
 pub mod cli;
 pub mod compare;
+pub mod corpus;
 pub mod decimal;
 pub mod diag;
 pub mod evidence;

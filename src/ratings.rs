@@ -6,13 +6,13 @@
 //! skipped, so a half-filled template can be read. Every bad row is reported with its file,
 //! row and column, and a caret under the cell.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::decimal::parse_decimal;
-use crate::diag::{Diagnostics, SourceFile, suggest};
+use crate::diag::{Diagnostic, Diagnostics, SourceFile, suggest};
 use crate::program::{Assessment, Program};
 use crate::rubric::Rubric;
 
@@ -340,9 +340,8 @@ fn read_file(path: &Path, rubric: &Rubric) -> Result<(Vec<Rating>, Diagnostics),
     Ok((out, diags))
 }
 
-/// Reads every ratings file and adds its assessments to the programs they name. Unknown
-/// programs and an assessor rating the same cell twice (in any file, or in the program's own
-/// description) are errors.
+/// Attaches the ratings in `paths` to the programs they rate. A rating of a program not among
+/// `programs` is an error, as is an assessor rating the same cell twice.
 pub fn attach(paths: &[PathBuf], rubric: &Rubric, programs: &mut [Program]) -> Diagnostics {
     attach_inner(paths, rubric, programs, false)
 }
@@ -359,66 +358,127 @@ fn attach_inner(
     programs: &mut [Program],
     others_allowed: bool,
 ) -> Diagnostics {
-    let mut diags = Diagnostics::default();
-    let mut all = Vec::new();
-    for p in paths {
-        let (ratings, problems) = read(p, rubric);
-        all.extend(ratings);
-        diags.extend(problems);
+    let book = Book::read(paths, rubric);
+    let mut numbered = Vec::new();
+    for p in programs.iter_mut() {
+        numbered.extend(book.apply(p));
     }
-    let index: BTreeMap<String, usize> = programs
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.id.clone(), i))
-        .collect();
-    for r in all {
-        let Some(&i) = index.get(&r.program_id) else {
-            if others_allowed {
+    if !others_allowed {
+        let ids: BTreeSet<&str> = programs.iter().map(|p| p.id.as_str()).collect();
+        numbered.extend(book.unknown(&ids));
+    }
+    book.problems(numbered)
+}
+
+/// The rows of ratings files, read once and applied programme by programme (so that a corpus
+/// can be scored without holding every programme).
+#[derive(Debug, Default)]
+pub struct Book {
+    /// Every rating, in file and row order.
+    ratings: Vec<Rating>,
+    /// Indexes into `ratings`, by program id.
+    by_program: BTreeMap<String, Vec<usize>>,
+    /// Problems met reading the files.
+    read_problems: Diagnostics,
+}
+
+/// A problem with rating number `.0` (its place in file and row order).
+pub type Numbered = (usize, Diagnostic);
+
+impl Book {
+    pub fn read(paths: &[PathBuf], rubric: &Rubric) -> Book {
+        let mut book = Book::default();
+        for p in paths {
+            let (ratings, problems) = read(p, rubric);
+            book.ratings.extend(ratings);
+            book.read_problems.extend(problems);
+        }
+        for (i, r) in book.ratings.iter().enumerate() {
+            book.by_program
+                .entry(r.program_id.clone())
+                .or_default()
+                .push(i);
+        }
+        book
+    }
+
+    /// Adds the ratings of `program` to its assessments; a second rating of one cell by one
+    /// assessor (or a rating of a cell the description assesses already) is refused.
+    pub fn apply(&self, program: &mut Program) -> Vec<Numbered> {
+        let mut problems = Vec::new();
+        for &i in self.by_program.get(&program.id).into_iter().flatten() {
+            let r = &self.ratings[i];
+            let cell = program
+                .assessments
+                .entry(r.criterion_id.clone())
+                .or_default();
+            if let Some(earlier) = cell.iter().find(|a| a.assessor == r.assessment.assessor) {
+                let who = if r.assessment.assessor.is_empty() {
+                    "an unnamed assessor".to_string()
+                } else {
+                    format!("assessor `{}`", r.assessment.assessor)
+                };
+                problems.push((
+                    i,
+                    r.file
+                        .error(
+                            r.assessor_span.clone(),
+                            format!(
+                                "{who} rates `{}` of `{}` twice",
+                                r.criterion_id, r.program_id
+                            ),
+                        )
+                        .with_hint(format!(
+                            "the other rating is at {}; keep one",
+                            earlier.origin
+                        )),
+                ));
                 continue;
             }
-            let hint = match suggest(&r.program_id, index.keys().map(String::as_str)) {
-                Some(s) => format!("did you mean `{s}`?"),
-                None => "rate only the programmes being scored".to_string(),
-            };
-            diags.push(
-                r.file
-                    .error(
-                        r.program_span.clone(),
-                        format!("unknown program `{}`", r.program_id),
-                    )
-                    .with_hint(hint),
-            );
-            continue;
-        };
-        let cell = programs[i]
-            .assessments
-            .entry(r.criterion_id.clone())
-            .or_default();
-        if let Some(earlier) = cell.iter().find(|a| a.assessor == r.assessment.assessor) {
-            let who = if r.assessment.assessor.is_empty() {
-                "an unnamed assessor".to_string()
-            } else {
-                format!("assessor `{}`", r.assessment.assessor)
-            };
-            diags.push(
-                r.file
-                    .error(
-                        r.assessor_span.clone(),
-                        format!(
-                            "{who} rates `{}` of `{}` twice",
-                            r.criterion_id, r.program_id
-                        ),
-                    )
-                    .with_hint(format!(
-                        "the other rating is at {}; keep one",
-                        earlier.origin
-                    )),
-            );
-            continue;
+            cell.push(r.assessment.clone());
         }
-        cell.push(r.assessment);
+        problems
     }
-    diags
+
+    /// Errors for the ratings of programs other than `known` (the programs scored).
+    pub fn unknown(&self, known: &BTreeSet<&str>) -> Vec<Numbered> {
+        self.ratings
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| !known.contains(r.program_id.as_str()))
+            .map(|(i, r)| {
+                let hint = match suggest(&r.program_id, known.iter().copied()) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => "rate only the programmes being scored".to_string(),
+                };
+                (
+                    i,
+                    r.file
+                        .error(
+                            r.program_span.clone(),
+                            format!("unknown program `{}`", r.program_id),
+                        )
+                        .with_hint(hint),
+                )
+            })
+            .collect()
+    }
+
+    /// Whether any rating is about `id`.
+    pub fn rates(&self, id: &str) -> bool {
+        self.by_program.contains_key(id)
+    }
+
+    /// All problems, in the order a reader expects: reading problems, then those of each
+    /// rating in file and row order.
+    pub fn problems(&self, mut numbered: Vec<Numbered>) -> Diagnostics {
+        numbered.sort_by_key(|(i, _)| *i);
+        let mut all = self.read_problems.clone();
+        for (_, d) in numbered {
+            all.push(d);
+        }
+        all
+    }
 }
 
 /// Every rating in the files, without programme descriptions (for `agreement`); an assessor

@@ -427,14 +427,30 @@ fn geometric(parts: impl Iterator<Item = (Decimal, Decimal)>) -> Decimal {
 /// by rank, then program id; insufficient rows have no rank and come last.
 pub fn rank(rows: &mut [ProgramScore]) {
     let totals: Vec<Option<Decimal>> = rows.iter().map(ProgramScore::displayed_total).collect();
-    for (row, own) in rows.iter_mut().zip(&totals) {
-        row.rank = own.map(|t| 1 + totals.iter().filter(|o| o.is_some_and(|x| x > t)).count());
+    let ranks = competition_ranks(&totals);
+    for (row, rank) in rows.iter_mut().zip(ranks) {
+        row.rank = rank;
     }
     rows.sort_by(|a, b| {
         let ka = a.rank.unwrap_or(usize::MAX);
         let kb = b.rank.unwrap_or(usize::MAX);
         ka.cmp(&kb).then_with(|| a.program_id.cmp(&b.program_id))
     });
+}
+
+/// Standard competition ranks (1, 2, 2, 4) of totals, highest first; none for no total.
+pub fn competition_ranks(totals: &[Option<Decimal>]) -> Vec<Option<usize>> {
+    let mut order: Vec<usize> = (0..totals.len()).filter(|&i| totals[i].is_some()).collect();
+    order.sort_by(|&a, &b| totals[b].cmp(&totals[a]));
+    let mut ranks = vec![None; totals.len()];
+    for (place, &i) in order.iter().enumerate() {
+        let rank = match place.checked_sub(1).map(|p| order[p]) {
+            Some(prev) if totals[prev] == totals[i] => ranks[prev],
+            _ => Some(place + 1),
+        };
+        ranks[i] = rank;
+    }
+    ranks
 }
 
 #[cfg(test)]

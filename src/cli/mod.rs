@@ -6,6 +6,7 @@ mod check;
 mod compare;
 mod explain;
 mod init;
+mod progress;
 mod rubric_doc;
 mod schema;
 mod score;
@@ -97,7 +98,8 @@ fn parse_size(s: &str) -> Result<u64, String> {
         }
     };
     n.checked_mul(factor)
-        .ok_or_else(|| format!("`{s}` is too large"))
+        .filter(|&n| n <= crate::diag::LARGEST_FILE_SIZE)
+        .ok_or_else(|| format!("`{s}` is too large: polscore reads files of up to 4 GiB"))
 }
 
 #[derive(Debug, Subcommand)]
@@ -278,9 +280,17 @@ fn temp_file(dir: &Path, path: &Path) -> std::io::Result<tempfile::NamedTempFile
 /// Writes `bytes` to `path` atomically (a temporary file beside it, then a rename), or to
 /// stdout.
 fn write_output(path: Option<&PathBuf>, bytes: &[u8]) -> Result<(), Diagnostics> {
+    write_output_with(path, |w| w.write_all(bytes))
+}
+
+/// As [`write_output`], for output written in pieces by `write`.
+fn write_output_with(
+    path: Option<&PathBuf>,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), Diagnostics> {
     let Some(path) = path else {
-        let mut out = std::io::stdout().lock();
-        return match out.write_all(bytes).and_then(|()| out.flush()) {
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        return match write(&mut out).and_then(|()| out.flush()) {
             Ok(()) => Ok(()),
             // A closed pipe (`polscore score ... | head`) is the reader's choice, not an error.
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
@@ -303,9 +313,10 @@ fn write_output(path: Option<&PathBuf>, bytes: &[u8]) -> Result<(), Diagnostics>
         .into()
     };
     let mut tmp = temp_file(dir, path).map_err(fail)?;
-    tmp.write_all(bytes)
-        .and_then(|()| tmp.flush())
-        .map_err(fail)?;
+    {
+        let mut out = std::io::BufWriter::new(&mut tmp);
+        write(&mut out).and_then(|()| out.flush()).map_err(fail)?;
+    }
     tmp.persist(path).map_err(|e| fail(e.error))?;
     Ok(())
 }

@@ -4,8 +4,10 @@ use std::path::PathBuf;
 
 use clap::ValueEnum;
 
+use super::progress::Progress;
 use super::sheet::SheetArgs;
-use super::{INVALID_INPUT, SUCCESS, load_rubric, report, write_output};
+use super::{INVALID_INPUT, SUCCESS, load_rubric, report, write_output, write_output_with};
+use crate::corpus::{self, Shape};
 use crate::diag::Diagnostics;
 use crate::report;
 
@@ -40,6 +42,9 @@ pub struct Args {
     /// Skip invalid programmes (reported on stderr), score the rest, and exit 1
     #[arg(long)]
     keep_going: bool,
+    /// Threads that score descriptions (default: one per core); the output is the same
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    threads: Option<u16>,
     /// Programme descriptions (.toml, .md, .txt) or directories of them
     #[arg(required = true, value_name = "PROGRAM_OR_DIR")]
     programs: Vec<PathBuf>,
@@ -60,29 +65,51 @@ impl Args {
 
 pub fn run(args: Args) -> Result<u8, Diagnostics> {
     let rubric = load_rubric(args.rubric.as_deref())?;
-    let mut loaded = crate::load_programs(&args.programs, &rubric);
-    let mut problems = loaded.problems;
-    problems.extend(crate::ratings::attach(
-        &args.ratings,
-        &rubric,
-        &mut loaded.programs,
-    ));
-    if !problems.is_empty() && !args.keep_going {
-        return Err(problems);
-    }
-    let (card, rejected) = crate::score(&rubric, &loaded.programs);
-    problems.extend(rejected);
-    if !problems.is_empty() && !args.keep_going {
-        return Err(problems);
-    }
-    let bytes = match args.format {
-        Format::Wide => report::csv::wide(&rubric, &card, &args.sheet.style()),
-        Format::Long => report::csv::long(&rubric, &card, &args.sheet.style()),
-        Format::Json => report::json::render(&rubric, &card),
-        Format::Markdown => report::markdown::render(&rubric, &card),
-        Format::Html => report::html::render(&rubric, &card),
+    let (files, problems) = crate::description_files(&args.programs);
+    let book = crate::ratings::Book::read(&args.ratings, &rubric);
+    let shape = match args.format {
+        Format::Wide => Shape::Wide,
+        Format::Long => Shape::Long,
+        Format::Json | Format::Markdown | Format::Html => Shape::Full,
     };
-    write_output(args.output.as_ref(), &bytes)?;
+    let threads = args.threads.map_or_else(
+        || std::thread::available_parallelism().map_or(1, |n| n.get()),
+        usize::from,
+    );
+    let mut progress = Progress::new();
+    let scored = corpus::score(
+        &rubric,
+        &files,
+        &book,
+        problems,
+        args.keep_going,
+        corpus::Options {
+            threads,
+            shape,
+            style: args.sheet.style(),
+            progress: &mut |done, total| progress.update(done, total),
+        },
+    );
+    progress.finish();
+    let (card, problems) = scored?;
+    let full = |card: corpus::CorpusCard| card.into_scorecard().expect("a full scorecard");
+    match args.format {
+        Format::Wide | Format::Long => {
+            write_output_with(args.output.as_ref(), |w| card.write_csv(&rubric, w))?
+        }
+        Format::Json => write_output(
+            args.output.as_ref(),
+            &report::json::render(&rubric, &full(card)),
+        )?,
+        Format::Markdown => write_output(
+            args.output.as_ref(),
+            &report::markdown::render(&rubric, &full(card)),
+        )?,
+        Format::Html => write_output(
+            args.output.as_ref(),
+            &report::html::render(&rubric, &full(card)),
+        )?,
+    }
     if problems.is_empty() {
         Ok(SUCCESS)
     } else {

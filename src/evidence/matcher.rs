@@ -125,7 +125,7 @@ impl<'t> Doc<'t> {
         let mut sentence = 0;
         for t in &tokens.list {
             if t.kind == Kind::Word {
-                while sentence < starts.len() && starts[sentence] <= t.span.start {
+                while sentence < starts.len() && starts[sentence] <= t.span().start {
                     sentence += 1;
                 }
                 sentence_of_word.push(sentence);
@@ -147,7 +147,7 @@ impl<'t> Doc<'t> {
 
     /// The byte range of a hit in the text.
     pub fn span(&self, hit: &Hit) -> Range<usize> {
-        self.token(hit.tokens.start).span.start..self.token(hit.tokens.end - 1).span.end
+        self.token(hit.tokens.start).span().start..self.token(hit.tokens.end - 1).span().end
     }
 
     /// The byte range of the sentence a hit begins in, trimmed of white space.
@@ -221,6 +221,14 @@ pub struct PhraseIndex {
     exact: FxHashMap<Box<[u8]>, Vec<Entry>>,
     /// Lone stems (`mentor*`), sorted by prefix.
     stems: Vec<Stem>,
+    /// A bit for each pair of first two bytes some lone stem can begin a word with (see
+    /// [`head`]): most words are ruled out without a search.
+    stem_heads: Vec<u64>,
+}
+
+/// A word's first two bytes as a number (the second 0 for a one-byte word).
+fn head(word: &[u8]) -> usize {
+    (usize::from(word[0]) << 8) | usize::from(word.get(1).copied().unwrap_or(0))
 }
 
 impl PhraseIndex {
@@ -243,6 +251,15 @@ impl PhraseIndex {
             }
         }
         let prefixes: Vec<&[u8]> = stems.keys().copied().collect();
+        let mut stem_heads = vec![0u64; 1 << 10];
+        for p in &prefixes {
+            // A one-byte stem begins every word that begins with its byte.
+            let seconds = if p.len() == 1 { 0..=255 } else { p[1]..=p[1] };
+            for second in seconds {
+                let h = head(&[p[0], second]);
+                stem_heads[h / 64] |= 1 << (h % 64);
+            }
+        }
         let stems = stems
             .into_iter()
             .map(|(prefix, entries)| Stem {
@@ -257,6 +274,7 @@ impl PhraseIndex {
             sets: sets.iter().map(|s| s.to_vec()).collect(),
             exact,
             stems,
+            stem_heads,
         }
     }
 
@@ -264,10 +282,14 @@ impl PhraseIndex {
     /// not above `word` (whatever lies between a prefix of `word` and `word` begins with that
     /// prefix), so they are that stem's chain of parents from the first that fits.
     fn stems_of<'a>(&'a self, word: &'a [u8]) -> impl Iterator<Item = &'a Stem> + 'a {
-        let mut at = self
-            .stems
-            .partition_point(|s| &*s.prefix <= word)
-            .checked_sub(1);
+        let h = head(word);
+        let mut at = if self.stem_heads[h / 64] & (1 << (h % 64)) == 0 {
+            None
+        } else {
+            self.stems
+                .partition_point(|s| &*s.prefix <= word)
+                .checked_sub(1)
+        };
         while let Some(i) = at
             && !word.starts_with(&self.stems[i].prefix)
         {

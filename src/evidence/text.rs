@@ -31,12 +31,25 @@ pub enum Kind {
 }
 
 /// One token: its kind, its normalised form (a range of [`Tokens::norm`]) and the bytes of the
-/// original text it came from.
+/// original text it came from. Offsets are 32-bit (texts are at most 4 GiB, see
+/// [`crate::diag::LARGEST_FILE_SIZE`]), which halves the size of a token.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Token {
     pub kind: Kind,
-    pub norm: Range<usize>,
-    pub span: Range<usize>,
+    norm: Range<u32>,
+    span: Range<u32>,
+}
+
+impl Token {
+    /// The bytes of the original text the token came from.
+    pub fn span(&self) -> Range<usize> {
+        self.span.start as usize..self.span.end as usize
+    }
+}
+
+/// An offset as stored in a token.
+fn at(offset: usize) -> u32 {
+    offset as u32
 }
 
 /// A text cut into tokens.
@@ -53,7 +66,7 @@ pub struct Tokens {
 impl Tokens {
     /// The normalised form of a token.
     pub fn norm(&self, t: &Token) -> &[u8] {
-        &self.norm[t.norm.clone()]
+        &self.norm[t.norm.start as usize..t.norm.end as usize]
     }
 }
 
@@ -147,9 +160,9 @@ impl Builder {
             Some(last) if last.kind == kind && kind != Kind::Punct => {
                 if kind == Kind::Word {
                     out.norm.extend(norm);
-                    last.norm.end = out.norm.len();
+                    last.norm.end = at(out.norm.len());
                 }
-                last.span.end = span.end;
+                last.span.end = at(span.end);
             }
             _ => {
                 let start = out.norm.len();
@@ -160,8 +173,8 @@ impl Builder {
                 }
                 out.list.push(Token {
                     kind,
-                    norm: start..out.norm.len(),
-                    span,
+                    norm: at(start)..at(out.norm.len()),
+                    span: at(span.start)..at(span.end),
                 });
             }
         }
@@ -208,7 +221,15 @@ impl Builder {
 }
 
 /// Normalises `text` and cuts it into tokens.
+///
+/// # Panics
+///
+/// When `text` is longer than 4 GiB (which no file polscore reads can be).
 pub fn tokenize(text: &str) -> Tokens {
+    assert!(
+        text.len() as u64 <= crate::diag::LARGEST_FILE_SIZE,
+        "texts are at most 4 GiB"
+    );
     let bytes = text.as_bytes();
     let mut b = Builder::default();
     b.out.norm.reserve(text.len());
@@ -367,8 +388,8 @@ mod tests {
     fn tokens_map_back_to_the_original() {
         let text = "Éa ﬁx";
         let toks = tokenize(text).list;
-        assert_eq!(&text[toks[0].span.clone()], "Éa");
-        assert_eq!(&text[toks[2].span.clone()], "ﬁx");
+        assert_eq!(&text[toks[0].span()], "Éa");
+        assert_eq!(&text[toks[2].span()], "ﬁx");
     }
 
     #[test]

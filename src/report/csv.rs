@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 use crate::decimal::{fixed, plain};
 use crate::rubric::Rubric;
-use crate::scoring::{CriterionScore, Gathered, Scorecard, Source};
+use crate::scoring::{CriterionScore, Gathered, ProgramScore, Scorecard, Source};
 
 use super::{collapse, opt_fixed};
 
@@ -95,14 +95,21 @@ pub fn protect(text: &str) -> Cow<'_, str> {
 
 /// Rows of cells as CSV bytes in `style`. Every CSV polscore writes goes through here.
 pub fn write(style: &CsvStyle, rows: &[Vec<Cell>]) -> Vec<u8> {
-    debug_assert!(
-        style.delimiter.is_ascii() && !matches!(style.delimiter, b'"' | b'\r' | b'\n'),
-        "the command line refuses such a delimiter"
-    );
     let mut out = Vec::new();
     if style.bom {
         out.extend_from_slice("\u{feff}".as_bytes());
     }
+    append(style, rows, &mut out);
+    out
+}
+
+/// Appends rows of cells to `out` as CSV in `style`, without a byte-order mark: for a file
+/// written in pieces.
+pub fn append(style: &CsvStyle, rows: &[Vec<Cell>], out: &mut Vec<u8>) {
+    debug_assert!(
+        style.delimiter.is_ascii() && !matches!(style.delimiter, b'"' | b'\r' | b'\n'),
+        "the command line refuses such a delimiter"
+    );
     let mut w = csv::WriterBuilder::new()
         .delimiter(style.delimiter)
         .terminator(if style.crlf {
@@ -110,16 +117,17 @@ pub fn write(style: &CsvStyle, rows: &[Vec<Cell>]) -> Vec<u8> {
         } else {
             csv::Terminator::Any(b'\n')
         })
+        .buffer_capacity(1024)
         .from_writer(out);
     for row in rows {
         w.write_record(row.iter().map(|c| c.render(style).into_owned()))
             .expect("writing to memory cannot fail");
     }
-    w.into_inner().expect("writing to memory cannot fail")
+    w.flush().expect("writing to memory cannot fail");
 }
 
-/// The wide scorecard.
-pub fn wide(rubric: &Rubric, card: &Scorecard, style: &CsvStyle) -> Vec<u8> {
+/// The wide scorecard's header.
+pub fn wide_header(rubric: &Rubric) -> Vec<Cell> {
     let mut header: Vec<Cell> = [
         "rank",
         "program_id",
@@ -138,53 +146,65 @@ pub fn wide(rubric: &Rubric, card: &Scorecard, style: &CsvStyle) -> Vec<u8> {
         header.push(Cell::text(format!("{}_score", c.id)));
     }
     header.extend(["rubric_id", "rubric_version", "rubric_digest"].map(Cell::text));
-    let mut rows = vec![header];
-    for row in &card.rows {
-        let mut rec = vec![
-            Cell::opt_number(row.rank),
-            Cell::text(&row.program_id),
-            Cell::text(&row.program_name),
-            Cell::text(&row.country),
-            Cell::text(&row.period),
-            Cell::Number(opt_fixed(row.total, 2)),
-            Cell::text(row.band.as_deref().unwrap_or("")),
-            Cell::Number(fixed(row.coverage, 2)),
-            Cell::text(row.status.name()),
-        ];
-        for c in &row.criteria {
-            rec.push(Cell::opt_number(c.level));
-            rec.push(Cell::Number(opt_fixed(c.score, 2)));
-        }
-        rec.push(Cell::text(&rubric.id));
-        rec.push(Cell::text(&rubric.version));
-        rec.push(Cell::text(&rubric.digest));
-        rows.push(rec);
+    header
+}
+
+/// One programme's row of the wide scorecard.
+pub fn wide_row(rubric: &Rubric, row: &ProgramScore) -> Vec<Cell> {
+    let mut rec = vec![
+        Cell::opt_number(row.rank),
+        Cell::text(&row.program_id),
+        Cell::text(&row.program_name),
+        Cell::text(&row.country),
+        Cell::text(&row.period),
+        Cell::Number(opt_fixed(row.total, 2)),
+        Cell::text(row.band.as_deref().unwrap_or("")),
+        Cell::Number(fixed(row.coverage, 2)),
+        Cell::text(row.status.name()),
+    ];
+    for c in &row.criteria {
+        rec.push(Cell::opt_number(c.level));
+        rec.push(Cell::Number(opt_fixed(c.score, 2)));
     }
+    rec.push(Cell::text(&rubric.id));
+    rec.push(Cell::text(&rubric.version));
+    rec.push(Cell::text(&rubric.digest));
+    rec
+}
+
+/// The wide scorecard.
+pub fn wide(rubric: &Rubric, card: &Scorecard, style: &CsvStyle) -> Vec<u8> {
+    let mut rows = vec![wide_header(rubric)];
+    rows.extend(card.rows.iter().map(|row| wide_row(rubric, row)));
     write(style, &rows)
 }
 
-/// The long scorecard.
-pub fn long(rubric: &Rubric, card: &Scorecard, style: &CsvStyle) -> Vec<u8> {
-    let mut rows = vec![
-        [
-            "program_id",
-            "criterion_id",
-            "method",
-            "source",
-            "level",
-            "computed_level",
-            "score",
-            "weight",
-            "contribution",
-            "evidence",
-            "note",
-        ]
-        .map(Cell::text)
-        .to_vec(),
-    ];
-    for row in &card.rows {
-        for (c, k) in row.criteria.iter().zip(&rubric.criteria) {
-            rows.push(vec![
+/// The long scorecard's header.
+pub fn long_header() -> Vec<Cell> {
+    [
+        "program_id",
+        "criterion_id",
+        "method",
+        "source",
+        "level",
+        "computed_level",
+        "score",
+        "weight",
+        "contribution",
+        "evidence",
+        "note",
+    ]
+    .map(Cell::text)
+    .to_vec()
+}
+
+/// One programme's rows of the long scorecard.
+pub fn long_rows(rubric: &Rubric, row: &ProgramScore) -> Vec<Vec<Cell>> {
+    row.criteria
+        .iter()
+        .zip(&rubric.criteria)
+        .map(|(c, k)| {
+            vec![
                 Cell::text(&row.program_id),
                 Cell::text(&k.id),
                 Cell::text(k.method.name()),
@@ -197,8 +217,16 @@ pub fn long(rubric: &Rubric, card: &Scorecard, style: &CsvStyle) -> Vec<u8> {
                 // Formula values in the evidence stay as written (`= 0.273`): it is text.
                 Cell::text(evidence_cell(k, c)),
                 Cell::text(note_cell(k, c)),
-            ]);
-        }
+            ]
+        })
+        .collect()
+}
+
+/// The long scorecard.
+pub fn long(rubric: &Rubric, card: &Scorecard, style: &CsvStyle) -> Vec<u8> {
+    let mut rows = vec![long_header()];
+    for row in &card.rows {
+        rows.extend(long_rows(rubric, row));
     }
     write(style, &rows)
 }
