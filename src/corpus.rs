@@ -48,7 +48,7 @@ pub struct Options<'a> {
 const BATCH: usize = 256;
 
 /// A spill file stays in memory up to this size.
-const SPILL_IN_MEMORY: usize = 1 << 20;
+const SPILL_IN_MEMORY: usize = 256 << 10;
 
 /// One programme's part of the scorecard, as its worker left it.
 enum Body {
@@ -297,15 +297,18 @@ fn score_one(rubric: &Rubric, book: &Book, path: &Path, shape: Shape, style: &Cs
     };
     let ratings = book.apply(&mut program);
     let mut row = crate::assess::score_program(rubric, &program);
-    let (missing, body) = match scoring::aggregate(rubric, &mut row) {
+    let aggregated = scoring::aggregate(rubric, &mut row);
+    let total = row.displayed_total();
+    let (missing, body) = match aggregated {
         Err(missing) => (Some(crate::missing_error(&program, &missing)), None),
         Ok(()) => (
             None,
             Some(match shape {
                 Shape::Wide => {
                     let mut bytes = Vec::new();
-                    let cells = csv::wide_row(rubric, &row);
-                    csv::append(style, &[cells[1..].to_vec()], &mut bytes);
+                    let mut cells = csv::wide_row(rubric, &row);
+                    cells.remove(0); // the rank, written when it is known
+                    csv::append(style, &[cells], &mut bytes);
                     Body::Csv(bytes)
                 }
                 Shape::Long => {
@@ -313,7 +316,7 @@ fn score_one(rubric: &Rubric, book: &Book, path: &Path, shape: Shape, style: &Cs
                     csv::append(style, &csv::long_rows(rubric, &row), &mut bytes);
                     Body::Csv(bytes)
                 }
-                Shape::Full => Body::Full(Box::new(row.clone())),
+                Shape::Full => Body::Full(Box::new(row)),
             }),
         ),
     };
@@ -323,7 +326,7 @@ fn score_one(rubric: &Rubric, book: &Book, path: &Path, shape: Shape, style: &Cs
             id: program.id,
             ratings,
             missing,
-            total: row.displayed_total(),
+            total,
             body,
         }),
     }

@@ -78,17 +78,7 @@ pub fn load_programs(args: &[PathBuf], rubric: &Rubric) -> Loaded {
         .iter()
         .filter(|(_, paths)| paths.len() > 1)
         .map(|(id, paths)| {
-            problems.push(
-                Diagnostic::new(format!(
-                    "program id `{id}` is used by {}",
-                    paths
-                        .iter()
-                        .map(|p| format!("`{}`", p.display()))
-                        .collect::<Vec<_>>()
-                        .join(" and ")
-                ))
-                .with_hint("program ids must be unique: change `id` in one file, or rename a plain-text file"),
-            );
+            problems.push(corpus::duplicate_id(id, paths.iter().copied()));
             id.to_string()
         })
         .collect();

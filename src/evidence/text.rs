@@ -20,8 +20,8 @@
 
 use std::ops::Range;
 
-use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -121,6 +121,16 @@ fn fold_quote(c: char) -> char {
 
 /// Appends the normalised form of one cluster to `out`.
 fn normalise_cluster(cluster: &str, out: &mut Vec<char>) {
+    let mut chars = cluster.chars();
+    if let (Some(c), None) = (chars.next(), chars.next())
+        && c != '\u{ad}'
+        && fold_quote(c) == c
+        && is_nfkc_quick(std::iter::once(c)) == IsNormalized::Yes
+    {
+        // A lone character NFKC keeps (most letters of most scripts): only lower-case it.
+        out.extend(c.to_lowercase().map(|l| if l == 'ς' { 'σ' } else { l }));
+        return;
+    }
     let folded: String = cluster
         .chars()
         .filter(|&c| c != '\u{ad}')
@@ -239,6 +249,9 @@ pub fn tokenize(text: &str) -> Tokens {
     while i < bytes.len() {
         // The ASCII run from `i`; its last byte may begin a cluster with combining marks.
         let mut j = i;
+        while bytes.get(j..j + 16).is_some_and(<[u8]>::is_ascii) {
+            j += 16;
+        }
         while j < bytes.len() && bytes[j].is_ascii() {
             j += 1;
         }
