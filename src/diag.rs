@@ -95,6 +95,7 @@ impl SourceFile {
             .with_hint("check that this is the file you meant; to read it anyway, raise the limit with --max-file-size, e.g. --max-file-size 256MiB")
         };
         let file = std::fs::File::open(path).map_err(cannot)?;
+        let mut size = 0;
         if let Ok(meta) = file.metadata() {
             if meta.is_dir() {
                 return Err(Diagnostic::new("this is a directory, not a file").in_file(path));
@@ -102,9 +103,10 @@ impl SourceFile {
             if meta.len() > limit {
                 return Err(too_big(meta.len()));
             }
+            size = meta.len();
         }
         // Read at most one byte past the limit: a file that grows, or a device, stops there.
-        let mut bytes = Vec::new();
+        let mut bytes = Vec::with_capacity(usize::try_from(size).map_or(0, |n| n + 1));
         file.take(limit.saturating_add(1))
             .read_to_end(&mut bytes)
             .map_err(cannot)?;

@@ -70,7 +70,9 @@ impl Pattern {
         (!(self.stem && self.len() == 1)).then(|| self.tokens.norm(&self.tokens.list[0]))
     }
 
-    fn matches_at(&self, doc: &Tokens, at: usize) -> bool {
+    /// Whether the pattern matches the tokens from `at`, whose first token is known to match
+    /// (the index looked it up).
+    fn matches_after_first(&self, doc: &Tokens, at: usize) -> bool {
         let n = self.len();
         let Some(candidate) = doc.list.get(at..at + n) else {
             return false;
@@ -80,6 +82,7 @@ impl Pattern {
             .iter()
             .zip(candidate)
             .enumerate()
+            .skip(1)
             .all(|(k, (p, t))| {
                 p.kind == t.kind
                     && match p.kind {
@@ -221,14 +224,18 @@ pub struct PhraseIndex {
     exact: FxHashMap<Box<[u8]>, Vec<Entry>>,
     /// Lone stems (`mentor*`), sorted by prefix.
     stems: Vec<Stem>,
-    /// A bit for each pair of first two bytes some lone stem can begin a word with (see
-    /// [`head`]): most words are ruled out without a search.
+    /// How many first bytes of a word [`head`] reads: 3, or the shortest stem's length.
+    head_len: usize,
+    /// A bit for each [`head`] of a lone stem: most words are ruled out without a search.
     stem_heads: Vec<u64>,
 }
 
-/// A word's first two bytes as a number (the second 0 for a one-byte word).
-fn head(word: &[u8]) -> usize {
-    (usize::from(word[0]) << 8) | usize::from(word.get(1).copied().unwrap_or(0))
+/// A 16-bit hash of the first `n` (at most 3) bytes of a word; `None` when the word is
+/// shorter (then no stem of `n` bytes or more begins it).
+fn head(word: &[u8], n: usize) -> Option<usize> {
+    let first = word.get(..n)?;
+    let key = first.iter().fold(0u32, |k, &b| (k << 8) | u32::from(b));
+    Some((key.wrapping_mul(0x9E37_79B1) >> 16) as usize)
 }
 
 impl PhraseIndex {
@@ -251,14 +258,10 @@ impl PhraseIndex {
             }
         }
         let prefixes: Vec<&[u8]> = stems.keys().copied().collect();
+        let head_len = prefixes.iter().map(|p| p.len()).min().unwrap_or(0).min(3);
         let mut stem_heads = vec![0u64; 1 << 10];
-        for p in &prefixes {
-            // A one-byte stem begins every word that begins with its byte.
-            let seconds = if p.len() == 1 { 0..=255 } else { p[1]..=p[1] };
-            for second in seconds {
-                let h = head(&[p[0], second]);
-                stem_heads[h / 64] |= 1 << (h % 64);
-            }
+        for h in prefixes.iter().filter_map(|p| head(p, head_len)) {
+            stem_heads[h / 64] |= 1 << (h % 64);
         }
         let stems = stems
             .into_iter()
@@ -274,6 +277,7 @@ impl PhraseIndex {
             sets: sets.iter().map(|s| s.to_vec()).collect(),
             exact,
             stems,
+            head_len,
             stem_heads,
         }
     }
@@ -282,13 +286,12 @@ impl PhraseIndex {
     /// not above `word` (whatever lies between a prefix of `word` and `word` begins with that
     /// prefix), so they are that stem's chain of parents from the first that fits.
     fn stems_of<'a>(&'a self, word: &'a [u8]) -> impl Iterator<Item = &'a Stem> + 'a {
-        let h = head(word);
-        let mut at = if self.stem_heads[h / 64] & (1 << (h % 64)) == 0 {
-            None
-        } else {
-            self.stems
+        let mut at = match head(word, self.head_len) {
+            Some(h) if self.stem_heads[h / 64] & (1 << (h % 64)) != 0 => self
+                .stems
                 .partition_point(|s| &*s.prefix <= word)
-                .checked_sub(1)
+                .checked_sub(1),
+            _ => None,
         };
         while let Some(i) = at
             && !word.starts_with(&self.stems[i].prefix)
@@ -305,7 +308,7 @@ impl PhraseIndex {
         let mut candidates: Vec<Vec<(usize, usize, usize)>> = vec![Vec::new(); self.sets.len()];
         let mut add = |e: &Entry, at: usize| {
             let pat = &self.sets[e.set as usize][e.pattern as usize];
-            if pat.matches_at(&doc.tokens, at) {
+            if pat.matches_after_first(&doc.tokens, at) {
                 candidates[e.set as usize].push((at, pat.len(), e.pattern as usize));
             }
         };

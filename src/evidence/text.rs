@@ -162,14 +162,22 @@ impl Builder {
         }
     }
 
-    /// Appends a run of normalised bytes of one kind that came from `span`.
+    /// Appends a run of one kind that came from `span`, whose normalised bytes are `norm`
+    /// (lower-cased here when `lower`, for ASCII).
     #[inline]
-    fn run(&mut self, kind: Kind, norm: impl Iterator<Item = u8>, span: Range<usize>) {
+    fn run(&mut self, kind: Kind, norm: &[u8], lower: bool, span: Range<usize>) {
         let out = &mut self.out;
+        let extend = |buf: &mut Vec<u8>| {
+            let from = buf.len();
+            buf.extend_from_slice(norm);
+            if lower {
+                buf[from..].make_ascii_lowercase();
+            }
+        };
         match out.list.last_mut() {
             Some(last) if last.kind == kind && kind != Kind::Punct => {
                 if kind == Kind::Word {
-                    out.norm.extend(norm);
+                    extend(&mut out.norm);
                     last.norm.end = at(out.norm.len());
                 }
                 last.span.end = at(span.end);
@@ -179,7 +187,7 @@ impl Builder {
                 if kind == Kind::Sep {
                     out.norm.push(b' ');
                 } else {
-                    out.norm.extend(norm);
+                    extend(&mut out.norm);
                 }
                 out.list.push(Token {
                     kind,
@@ -197,7 +205,7 @@ impl Builder {
             self.pending_stop = Some(span.end);
         }
         let mut buf = [0; 4];
-        self.run(kind_of(c), c.encode_utf8(&mut buf).bytes(), span);
+        self.run(kind_of(c), c.encode_utf8(&mut buf).as_bytes(), false, span);
     }
 
     /// Appends ASCII bytes `text[from..to]`, each a cluster of its own.
@@ -211,20 +219,17 @@ impl Builder {
                 if is_stop(b as char) {
                     self.pending_stop = Some(i + 1);
                 }
-                self.run(kind, std::iter::once(b), i..i + 1);
+                self.run(kind, &text[i..=i], false, i..i + 1);
                 i += 1;
                 continue;
             }
-            let mut j = i + 1;
-            while j < to && ASCII_KIND[text[j] as usize] == kind {
-                j += 1;
-            }
-            let bytes = &text[i..j];
-            if kind == Kind::Sep {
-                self.run(kind, std::iter::empty(), i..j);
-            } else {
-                self.run(kind, bytes.iter().map(u8::to_ascii_lowercase), i..j);
-            }
+            let j = i
+                + 1
+                + text[i + 1..to]
+                    .iter()
+                    .position(|&b| ASCII_KIND[usize::from(b)] != kind)
+                    .unwrap_or(to - i - 1);
+            self.run(kind, &text[i..j], kind == Kind::Word, i..j);
             i = j;
         }
     }
