@@ -77,19 +77,22 @@ struct Scored {
 /// Where a programme's part is.
 enum Part {
     /// In the spill file: offset and length.
-    Spilled(u64, usize),
+    Spilled(u64, u32),
     Full(Box<ProgramScore>),
+    /// Refused by the rubric's `missing = "error"` policy.
+    Nothing,
 }
 
-/// A programme that made it to the fold.
+/// A programme that made it to the fold: what ranking needs, and where its part is. Kept
+/// small, since there is one per description.
 struct Entry {
-    id: String,
+    id: Box<str>,
     /// Index of its description in the file list.
-    file: usize,
+    file: u32,
+    /// Its rank, once known.
+    rank: Option<u32>,
     total: Option<Decimal>,
-    missing: Option<Diagnostic>,
-    ratings: Vec<Numbered>,
-    part: Option<Part>,
+    part: Part,
 }
 
 /// The scorecard of a corpus, ready to write.
@@ -97,7 +100,7 @@ pub struct CorpusCard {
     shape: Shape,
     style: CsvStyle,
     /// Programmes in scorecard order, with their ranks.
-    order: Vec<(Option<usize>, Part)>,
+    entries: Vec<Entry>,
     spill: tempfile::SpooledTempFile,
 }
 
@@ -120,7 +123,10 @@ pub fn score(
     } = opts;
     let mut spill = tempfile::SpooledTempFile::new(SPILL_IN_MEMORY);
     let mut spilled: u64 = 0;
-    let mut entries: Vec<Entry> = Vec::new();
+    let mut entries: Vec<Entry> = Vec::with_capacity(files.len());
+    // Rare: kept beside the entries, by entry index.
+    let mut missing: Vec<(usize, Diagnostic)> = Vec::new();
+    let mut rating_problems: Vec<(usize, Vec<Numbered>)> = Vec::new();
     let work = |path: &PathBuf| score_one(rubric, book, path, shape, &style);
     let pool = (threads > 1)
         .then(|| {
@@ -144,17 +150,22 @@ pub fn score(
                     spill.write_all(&bytes).map_err(spill_failed)?;
                     let at = spilled;
                     spilled += bytes.len() as u64;
-                    Some(Part::Spilled(at, bytes.len()))
+                    Part::Spilled(at, bytes.len() as u32)
                 }
-                Some(Body::Full(row)) => Some(Part::Full(row)),
-                None => None,
+                Some(Body::Full(row)) => Part::Full(row),
+                None => Part::Nothing,
             };
+            if let Some(d) = s.missing {
+                missing.push((entries.len(), d));
+            }
+            if !s.ratings.is_empty() {
+                rating_problems.push((entries.len(), s.ratings));
+            }
             entries.push(Entry {
-                id: s.id,
-                file: b * BATCH + k,
+                id: s.id.into_boxed_str(),
+                file: (b * BATCH + k) as u32,
+                rank: None,
                 total: s.total,
-                missing: s.missing,
-                ratings: s.ratings,
                 part,
             });
         }
@@ -162,39 +173,46 @@ pub fn score(
     }
 
     // Two descriptions with one id: both are left out.
-    let mut by_id: Vec<usize> = (0..entries.len()).collect();
-    by_id.sort_by(|&a, &b| entries[a].id.cmp(&entries[b].id));
+    let mut by_id: Vec<u32> = (0..entries.len() as u32).collect();
+    by_id.sort_unstable_by(|&a, &b| entries[a as usize].id.cmp(&entries[b as usize].id));
     let mut duplicated = vec![false; entries.len()];
-    for group in by_id.chunk_by(|&a, &b| entries[a].id == entries[b].id) {
+    for group in by_id.chunk_by(|&a, &b| entries[a as usize].id == entries[b as usize].id) {
         if group.len() < 2 {
             continue;
         }
         let mut group = group.to_vec();
         group.sort_unstable();
         problems.push(duplicate_id(
-            &entries[group[0]].id,
-            group.iter().map(|&e| files[entries[e].file].as_path()),
+            &entries[group[0] as usize].id,
+            group
+                .iter()
+                .map(|&e| files[entries[e as usize].file as usize].as_path()),
         ));
-        group.iter().for_each(|&e| duplicated[e] = true);
+        group.iter().for_each(|&e| duplicated[e as usize] = true);
     }
-    let mut kept: Vec<Entry> = entries
-        .into_iter()
-        .zip(duplicated)
-        .filter_map(|(e, dup)| (!dup).then_some(e))
-        .collect();
+    drop(by_id);
 
-    let known: BTreeSet<&str> = kept.iter().map(|e| e.id.as_str()).collect();
-    let mut numbered = book.unknown(&known);
-    drop(known);
-    for e in &mut kept {
-        numbered.append(&mut e.ratings);
+    let mut numbered = Vec::new();
+    if !book.is_empty() {
+        let known: BTreeSet<&str> = entries
+            .iter()
+            .zip(&duplicated)
+            .filter(|(_, dup)| !**dup)
+            .map(|(e, _)| &*e.id)
+            .collect();
+        numbered = book.unknown(&known);
+    }
+    for (e, mut found) in rating_problems {
+        if !duplicated[e] {
+            numbered.append(&mut found);
+        }
     }
     problems.extend(book.problems(numbered));
     if !problems.is_empty() && !keep_going {
         return Err(problems);
     }
-    for e in &mut kept {
-        if let Some(d) = e.missing.take() {
+    for (e, d) in missing {
+        if !duplicated[e] {
             problems.push(d);
         }
     }
@@ -202,28 +220,29 @@ pub fn score(
         return Err(problems);
     }
 
-    let mut rows: Vec<(Option<Decimal>, String, Part)> = kept
-        .into_iter()
-        .filter_map(|e| e.part.map(|p| (e.total, e.id, p)))
-        .collect();
-    let totals: Vec<Option<Decimal>> = rows.iter().map(|r| r.0).collect();
-    let ranks = scoring::competition_ranks(&totals);
-    drop(totals);
-    let mut order: Vec<(Option<usize>, String, Part)> = rows
-        .drain(..)
-        .zip(ranks)
-        .map(|((_, id, part), rank)| (rank, id, part))
-        .collect();
-    order.sort_by(|a, b| {
-        let ka = a.0.unwrap_or(usize::MAX);
-        let kb = b.0.unwrap_or(usize::MAX);
-        ka.cmp(&kb).then_with(|| a.1.cmp(&b.1))
+    let mut dup = duplicated.into_iter();
+    entries.retain(|e| !dup.next().unwrap_or(false) && !matches!(e.part, Part::Nothing));
+    // Highest displayed total first, then by id; no total last.
+    // Ids are unique by now: an unstable sort is as deterministic as a stable one.
+    entries.sort_unstable_by(|a, b| match (a.total, b.total) {
+        (Some(x), Some(y)) => y.cmp(&x).then_with(|| a.id.cmp(&b.id)),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => a.id.cmp(&b.id),
     });
+    // Standard competition ranking: ties share the rank of the first of them.
+    for i in 0..entries.len() {
+        entries[i].rank = match (entries[i].total, i.checked_sub(1)) {
+            (None, _) => None,
+            (Some(t), Some(p)) if entries[p].total == Some(t) => entries[p].rank,
+            (Some(_), _) => Some(i as u32 + 1),
+        };
+    }
     Ok((
         CorpusCard {
             shape,
             style,
-            order: order.into_iter().map(|(r, _, p)| (r, p)).collect(),
+            entries,
             spill,
         },
         problems,
@@ -233,24 +252,24 @@ pub fn score(
 impl CorpusCard {
     /// The number of programmes on the scorecard.
     pub fn len(&self) -> usize {
-        self.order.len()
+        self.entries.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.order.is_empty()
+        self.entries.is_empty()
     }
 
     /// The full scorecard ([`Shape::Full`]); `None` for the CSV shapes.
     pub fn into_scorecard(self) -> Option<Scorecard> {
         let rows = self
-            .order
+            .entries
             .into_iter()
-            .map(|(rank, part)| match part {
+            .map(|e| match e.part {
                 Part::Full(mut row) => {
-                    row.rank = rank;
+                    row.rank = e.rank.map(|r| r as usize);
                     Some(*row)
                 }
-                Part::Spilled(..) => None,
+                Part::Spilled(..) | Part::Nothing => None,
             })
             .collect::<Option<Vec<_>>>()?;
         Some(Scorecard { rows })
@@ -264,18 +283,18 @@ impl CorpusCard {
         };
         out.write_all(&csv::write(&self.style, &[header]))?;
         let mut buf = Vec::new();
-        for (rank, part) in &self.order {
-            let Part::Spilled(at, len) = *part else {
+        for e in &self.entries {
+            let Part::Spilled(at, len) = e.part else {
                 continue;
             };
             if self.shape == Shape::Wide {
                 // The rank cell: an integer, which no style quotes or changes.
-                if let Some(rank) = rank {
+                if let Some(rank) = e.rank {
                     write!(out, "{rank}")?;
                 }
                 out.write_all(&[self.style.delimiter])?;
             }
-            buf.resize(len, 0);
+            buf.resize(len as usize, 0);
             self.spill.seek(SeekFrom::Start(at))?;
             self.spill.read_exact(&mut buf)?;
             out.write_all(&buf)?;

@@ -44,17 +44,32 @@ pub struct Loaded {
 pub fn description_files(args: &[PathBuf]) -> (Vec<PathBuf>, Diagnostics) {
     let mut problems = Diagnostics::default();
     let mut files = Vec::new();
+    let mut linked = false;
     for arg in args {
-        match program::expand(arg) {
-            Ok(found) => files.extend(found),
+        match program::expand_noting_links(arg) {
+            Ok((found, links)) => {
+                files.extend(found);
+                linked |= links;
+            }
             Err(d) => problems.push(d),
         }
     }
     files.sort();
     files.dedup();
-    // The same file reached by two spellings (`a/x.toml`, `./a/x.toml`) is read once.
-    let mut seen = std::collections::BTreeSet::new();
-    files.retain(|f| seen.insert(f.canonicalize().unwrap_or_else(|_| f.clone())));
+    // The same file reached by two spellings (`a/x.toml`, `./a/x.toml`, or through a link) is
+    // read once. Arguments that do not overlap, without links, cannot reach a file twice:
+    // then resolving every path (system calls, and memory) is saved.
+    let roots: Vec<PathBuf> = args.iter().filter_map(|a| a.canonicalize().ok()).collect();
+    let overlap = roots.iter().enumerate().any(|(i, a)| {
+        roots
+            .iter()
+            .enumerate()
+            .any(|(j, b)| i != j && b.starts_with(a))
+    });
+    if overlap || linked {
+        let mut seen = std::collections::BTreeSet::new();
+        files.retain(|f| seen.insert(f.canonicalize().unwrap_or_else(|_| f.clone())));
+    }
     (files, problems)
 }
 

@@ -845,6 +845,12 @@ fn decode_string(raw: &str) -> Option<(String, Vec<(usize, usize)>)> {
 /// Finds the description files an argument names: the file itself, or every `.toml`, `.md`
 /// and `.txt` below a directory, in sorted path order.
 pub fn expand(arg: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
+    expand_noting_links(arg).map(|(files, _)| files)
+}
+
+/// As [`expand`], and whether a symbolic link was followed on the way (then one file may be
+/// reached by two paths).
+pub fn expand_noting_links(arg: &Path) -> Result<(Vec<PathBuf>, bool), Diagnostic> {
     let meta = std::fs::metadata(arg).map_err(|e| {
         Diagnostic::new(format!(
             "cannot read `{}`: {}",
@@ -860,9 +866,10 @@ pub fn expand(arg: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
             ))
             .with_hint("rename a plain-text description to .txt or .md"));
         }
-        return Ok(vec![arg.to_path_buf()]);
+        return Ok((vec![arg.to_path_buf()], false));
     }
     let mut out = Vec::new();
+    let mut linked = false;
     for entry in walkdir::WalkDir::new(arg)
         .follow_links(true)
         .sort_by_file_name()
@@ -870,6 +877,7 @@ pub fn expand(arg: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
         let entry = entry.map_err(|e| {
             Diagnostic::new(format!("cannot read directory `{}`: {e}", arg.display()))
         })?;
+        linked |= entry.path_is_symlink();
         if entry.file_type().is_file() && is_description(entry.path()) {
             out.push(entry.into_path());
         }
@@ -882,7 +890,7 @@ pub fn expand(arg: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
         ))
         .with_hint("name the directory that holds the descriptions, or the files themselves"));
     }
-    Ok(out)
+    Ok((out, linked))
 }
 
 #[cfg(test)]

@@ -464,9 +464,9 @@ impl Book {
             .collect()
     }
 
-    /// Whether any rating is about `id`.
-    pub fn rates(&self, id: &str) -> bool {
-        self.by_program.contains_key(id)
+    /// Whether the files hold no rating.
+    pub fn is_empty(&self) -> bool {
+        self.ratings.is_empty()
     }
 
     /// All problems, in the order a reader expects: reading problems, then those of each
