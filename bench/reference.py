@@ -5,13 +5,17 @@ Scope: plain-text programs (.md/.txt) scored with a rubric whose criteria all us
 method = "evidence", aggregation = "weighted_mean", missing = "exclude".
 Writes the wide CSV (SPEC §6) to stdout.
 
-    python3 bench/reference.py RUBRIC.toml DIR
+    python3 bench/reference.py RUBRIC.toml PATH...
+
+Each PATH is a description file or a directory, read recursively; all files are scored in
+sorted path order (component by component, as polscore sorts), a file named twice once.
 
 Written from SPEC.md and README.md only (not from polscore's source). The rubric digest
 is the one thing taken from polscore itself (`polscore check RUBRIC`).
 """
 import decimal
 import os
+import pathlib
 import re
 import subprocess
 import sys
@@ -165,6 +169,20 @@ def compile_phrase(p):
     return (toks, star)
 
 
+def phrase_index(phrases):
+    """Phrases by their first token, so that matching does not try every phrase at every
+    token: a one-word stem (`mentor*`) by its prefix, any other phrase by its first token.
+    Only a shortcut: match_at still checks every token of a candidate."""
+    exact, stems = {}, {}
+    for ph in phrases:
+        toks, star = ph
+        if star and len(toks) == 1:
+            stems.setdefault(toks[0][1], []).append(ph)
+        else:
+            exact.setdefault(toks[0], []).append(ph)
+    return exact, stems
+
+
 class Text:
     def __init__(self, text):
         raw = tokenize(text, True)
@@ -209,23 +227,36 @@ class Text:
         ws = [self.widx[k] for k in range(a, b) if self.toks[k][0] == "W"]
         return ws[0], ws[-1]
 
-    def all_occ(self, phrases):
+    def candidates(self, i, index):
+        """the phrases that may match at token i (match_at decides)"""
+        exact, stems = index
+        t = self.toks[i]
+        found = exact.get(t, ())
+        if t[0] == "W" and stems:
+            w = t[1]
+            for k in range(1, len(w) + 1):
+                more = stems.get(w[:k])
+                if more:
+                    found = [*found, *more]
+        return found
+
+    def all_occ(self, index):
         """every occurrence of every phrase, as (first_word, last_word)"""
         out = []
         for i in range(len(self.toks)):
-            for ph in phrases:
+            for ph in self.candidates(i, index):
                 e = self.match_at(i, ph)
                 if e is not None:
                     out.append(self.span_words(i, e))
         return out
 
-    def leftmost_longest(self, phrases):
+    def leftmost_longest(self, index):
         out = []
         i = 0
         n = len(self.toks)
         while i < n:
             best = None
-            for ph in phrases:
+            for ph in self.candidates(i, index):
                 e = self.match_at(i, ph)
                 if e is not None and (best is None or e > best):
                     best = e
@@ -307,7 +338,7 @@ def load_rubric(path):
         for ind in c.get("indicators", []):
             inds.append({
                 "id": ind["id"],
-                "phrases": [compile_phrase(p) for p in ind["phrases"]],
+                "phrases": phrase_index([compile_phrase(p) for p in ind["phrases"]]),
                 "points": int(ind.get("points", 1)),
                 "min_matches": int(ind.get("min_matches", 1)),
             })
@@ -326,10 +357,10 @@ def load_rubric(path):
         "min_coverage": dec(r.get("min_coverage", 50), "min_coverage"),
         "neg": {
             "window": int(neg["window"]), "post_window": int(neg["post_window"]),
-            "cues": [compile_phrase(p) for p in neg["cues"]],
-            "post_cues": [compile_phrase(p) for p in neg["post_cues"]],
-            "pseudo": [compile_phrase(p) for p in neg["pseudo"]],
-            "terminators": [compile_phrase(p) for p in neg["terminators"]],
+            "cues": phrase_index([compile_phrase(p) for p in neg["cues"]]),
+            "post_cues": phrase_index([compile_phrase(p) for p in neg["post_cues"]]),
+            "pseudo": phrase_index([compile_phrase(p) for p in neg["pseudo"]]),
+            "terminators": phrase_index([compile_phrase(p) for p in neg["terminators"]]),
         },
     }
 
@@ -402,21 +433,42 @@ def csv_cell(s, text=True):
     return s
 
 
+def description_files(paths):
+    """Every .md/.txt below the paths, sorted like Rust's PathBuf (component by component),
+    each file once."""
+    files = []
+    for arg in paths:
+        if os.path.isdir(arg):
+            found = [os.path.join(root, f) for root, _dirs, fs in os.walk(arg, followlinks=True)
+                     for f in fs]
+        elif os.path.exists(arg):
+            found = [arg]
+        else:
+            die(f"cannot read {arg}")
+        for f in found:
+            ext = os.path.splitext(f)[1].lower()
+            if ext in (".md", ".txt"):
+                files.append(f)
+            elif ext == ".toml":
+                die(f"{f}: TOML programs are not supported by the reference")
+    files.sort(key=lambda f: pathlib.PurePosixPath(f).parts)
+    out, seen = [], set()
+    for f in files:
+        real = os.path.realpath(f)
+        if real not in seen:
+            seen.add(real)
+            out.append(f)
+    if not out:
+        die("no descriptions found")
+    return out
+
+
 def main(argv):
-    if len(argv) != 3:
-        print("usage: reference.py RUBRIC.toml DIR", file=sys.stderr)
+    if len(argv) < 3:
+        print("usage: reference.py RUBRIC.toml PATH...", file=sys.stderr)
         sys.exit(2)
     rub = load_rubric(argv[1])
-    files = []
-    for root, dirs, fs in os.walk(argv[2]):
-        for f in fs:
-            if f.endswith((".md", ".txt")):
-                files.append(os.path.join(root, f))
-            elif f.endswith(".toml"):
-                die(f"{f}: TOML programs are not supported by the reference")
-    files.sort()
-    if not files:
-        die("no descriptions found")
+    files = description_files(argv[2:])
     rows = []
     seen = {}
     span = Decimal(rub["max"] - rub["min"])
