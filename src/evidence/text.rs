@@ -143,6 +143,59 @@ fn normalise_cluster(cluster: &str, out: &mut Vec<char>) {
     }
 }
 
+/// What the Unicode path learnt about a character, remembered for the next time it meets it
+/// (a text in Kazakh or Russian repeats a few dozen letters).
+#[derive(Debug, Clone, Copy)]
+struct Known {
+    /// The character, plus one (0: an empty slot).
+    key: u32,
+    mark: bool,
+    /// Its normalised form when alone, if that is one character that NFKC and lower-casing
+    /// give directly (see [`normalise_cluster`]), and that character's kind.
+    alone: Option<(char, Kind)>,
+}
+
+/// A direct-mapped cache of [`Known`] characters.
+struct KnownChars([Known; 256]);
+
+impl KnownChars {
+    fn new() -> Self {
+        KnownChars(
+            [Known {
+                key: 0,
+                mark: false,
+                alone: None,
+            }; 256],
+        )
+    }
+
+    fn get(&mut self, c: char) -> Known {
+        let slot = &mut self.0[c as usize & 255];
+        if slot.key != c as u32 + 1 {
+            let mark = is_combining_mark(c);
+            let mut lower = c.to_lowercase();
+            let alone = match (lower.next(), lower.next()) {
+                (Some(l), None)
+                    if !mark
+                        && c != '\u{ad}'
+                        && fold_quote(c) == c
+                        && is_nfkc_quick(std::iter::once(c)) == IsNormalized::Yes =>
+                {
+                    let l = if l == 'ς' { 'σ' } else { l };
+                    Some((l, kind_of(l)))
+                }
+                _ => None,
+            };
+            *slot = Known {
+                key: c as u32 + 1,
+                mark,
+                alone,
+            };
+        }
+        *slot
+    }
+}
+
 /// Builds tokens from normalised characters (or runs of them), in text order.
 #[derive(Default)]
 struct Builder {
@@ -200,12 +253,17 @@ impl Builder {
 
     /// Appends one normalised character that came from the cluster `span`.
     fn char(&mut self, c: char, span: Range<usize>) {
+        self.known_char(c, kind_of(c), span);
+    }
+
+    /// As [`Builder::char`], with the character's kind already known.
+    fn known_char(&mut self, c: char, kind: Kind, span: Range<usize>) {
         self.settle(c.is_whitespace());
         if is_stop(c) {
             self.pending_stop = Some(span.end);
         }
         let mut buf = [0; 4];
-        self.run(kind_of(c), c.encode_utf8(&mut buf).as_bytes(), false, span);
+        self.run(kind, c.encode_utf8(&mut buf).as_bytes(), false, span);
     }
 
     /// Appends ASCII bytes `text[from..to]`, each a cluster of its own.
@@ -251,6 +309,7 @@ pub fn tokenize(text: &str) -> Tokens {
     b.out.list.reserve(text.len() / 3);
     let mut i = 0;
     let mut buf = Vec::new();
+    let mut known = KnownChars::new();
     while i < bytes.len() {
         // The ASCII run from `i`; its last byte may begin a cluster with combining marks.
         let mut j = i;
@@ -271,15 +330,21 @@ pub fn tokenize(text: &str) -> Tokens {
         let (_, first) = chars.next().expect("not at the end");
         let mut end = i + first.len_utf8();
         for (k, c) in chars {
-            if !is_combining_mark(c) {
+            // Combining marks start at U+0300.
+            if c < '\u{300}' || !known.get(c).mark {
                 break;
             }
             end = i + k + c.len_utf8();
         }
-        buf.clear();
-        normalise_cluster(&text[i..end], &mut buf);
-        for &c in &buf {
-            b.char(c, i..end);
+        match known.get(first).alone {
+            Some((c, kind)) if end == i + first.len_utf8() => b.known_char(c, kind, i..end),
+            _ => {
+                buf.clear();
+                normalise_cluster(&text[i..end], &mut buf);
+                for &c in &buf {
+                    b.char(c, i..end);
+                }
+            }
         }
         i = end;
     }
