@@ -206,7 +206,7 @@ struct Builder {
 
 impl Builder {
     /// Settles a pending stop, given the first character that follows it.
-    #[inline]
+    #[inline(always)]
     fn settle(&mut self, next_is_white: bool) {
         if let Some(end) = self.pending_stop.take()
             && next_is_white
@@ -217,7 +217,7 @@ impl Builder {
 
     /// Appends a run of one kind that came from `span`, whose normalised bytes are `norm`
     /// (lower-cased here when `lower`, for ASCII).
-    #[inline]
+    #[inline(always)]
     fn run(&mut self, kind: Kind, norm: &[u8], lower: bool, span: Range<usize>) {
         let out = &mut self.out;
         let extend = |buf: &mut Vec<u8>| {
