@@ -78,7 +78,7 @@ struct Scored {
 /// Where a programme's part is.
 enum Part {
     /// In the spill file: offset and length.
-    Spilled(u64, u32),
+    Spilled(u64, u64),
     Full(Box<ProgramScore>),
     /// Refused by the rubric's `missing = "error"` policy.
     Nothing,
@@ -151,7 +151,7 @@ pub fn score(
                     spill.write_all(&bytes).map_err(spill_failed)?;
                     let at = spilled;
                     spilled += bytes.len() as u64;
-                    Part::Spilled(at, bytes.len() as u32)
+                    Part::Spilled(at, bytes.len() as u64)
                 }
                 Some(Body::Full(row)) => Part::Full(row),
                 None => Part::Nothing,
@@ -289,13 +289,20 @@ impl CorpusCard {
                 continue;
             };
             if self.shape == Shape::Wide {
-                // The rank cell: an integer, which no style quotes or changes.
+                // The rank cell: an integer, quoted only when the delimiter is a digit (as
+                // the CSV writer would).
                 if let Some(rank) = e.rank {
-                    write!(out, "{rank}")?;
+                    let rank = rank.to_string();
+                    if rank.as_bytes().contains(&self.style.delimiter) {
+                        write!(out, "\"{rank}\"")?;
+                    } else {
+                        out.write_all(rank.as_bytes())?;
+                    }
                 }
                 out.write_all(&[self.style.delimiter])?;
             }
-            buf.resize(len as usize, 0);
+            let len = usize::try_from(len).map_err(std::io::Error::other)?;
+            buf.resize(len, 0);
             self.spill.seek(SeekFrom::Start(at))?;
             self.spill.read_exact(&mut buf)?;
             out.write_all(&buf)?;

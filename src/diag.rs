@@ -15,8 +15,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 /// argument (a database dump, a video) is refused rather than read into memory.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
 
-/// The most `--max-file-size` allows: texts are indexed with 32-bit offsets.
-pub const LARGEST_FILE_SIZE: u64 = u32::MAX as u64;
+/// The most `--max-file-size` allows. Texts are indexed with 32-bit offsets, also into their
+/// normalised form, which NFKC can make up to 11 times longer (U+FDFA: 3 bytes become 33):
+/// 256 MiB × 11 stays below 4 GiB.
+pub const LARGEST_FILE_SIZE: u64 = 256 << 20;
 
 static MAX_FILE_SIZE: AtomicU64 = AtomicU64::new(DEFAULT_MAX_FILE_SIZE);
 

@@ -59,13 +59,10 @@ pub fn description_files(args: &[PathBuf]) -> (Vec<PathBuf>, Diagnostics) {
     // The same file reached by two spellings (`a/x.toml`, `./a/x.toml`, or through a link) is
     // read once. Arguments that do not overlap, without links, cannot reach a file twice:
     // then resolving every path (system calls, and memory) is saved.
-    let roots: Vec<PathBuf> = args.iter().filter_map(|a| a.canonicalize().ok()).collect();
-    let overlap = roots.iter().enumerate().any(|(i, a)| {
-        roots
-            .iter()
-            .enumerate()
-            .any(|(j, b)| i != j && b.starts_with(a))
-    });
+    // Sorted by component, a path's descendants come right after it: neighbours suffice.
+    let mut roots: Vec<PathBuf> = args.iter().filter_map(|a| a.canonicalize().ok()).collect();
+    roots.sort();
+    let overlap = roots.windows(2).any(|w| w[1].starts_with(&w[0]));
     if overlap || linked {
         let mut seen = std::collections::BTreeSet::new();
         files.retain(|f| seen.insert(f.canonicalize().unwrap_or_else(|_| f.clone())));

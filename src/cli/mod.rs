@@ -99,7 +99,7 @@ fn parse_size(s: &str) -> Result<u64, String> {
     };
     n.checked_mul(factor)
         .filter(|&n| n <= crate::diag::LARGEST_FILE_SIZE)
-        .ok_or_else(|| format!("`{s}` is too large: polscore reads files of up to 4 GiB"))
+        .ok_or_else(|| format!("`{s}` is too large: polscore reads files of up to 256 MiB"))
 }
 
 #[derive(Debug, Subcommand)]

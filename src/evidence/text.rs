@@ -31,8 +31,9 @@ pub enum Kind {
 }
 
 /// One token: its kind, its normalised form (a range of [`Tokens::norm`]) and the bytes of the
-/// original text it came from. Offsets are 32-bit (texts are at most 4 GiB, see
-/// [`crate::diag::LARGEST_FILE_SIZE`]), which halves the size of a token.
+/// original text it came from. Offsets are 32-bit (texts are at most 256 MiB, and their
+/// normalised form at most 11 times that, see [`crate::diag::LARGEST_FILE_SIZE`]), which halves
+/// the size of a token.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Token {
     pub kind: Kind,
@@ -297,11 +298,11 @@ impl Builder {
 ///
 /// # Panics
 ///
-/// When `text` is longer than 4 GiB (which no file polscore reads can be).
+/// When `text` is longer than 256 MiB (which no file polscore reads can be).
 pub fn tokenize(text: &str) -> Tokens {
     assert!(
         text.len() as u64 <= crate::diag::LARGEST_FILE_SIZE,
-        "texts are at most 4 GiB"
+        "texts are at most 256 MiB"
     );
     let bytes = text.as_bytes();
     let mut b = Builder::default();
