@@ -251,15 +251,6 @@ pub fn score(
 }
 
 impl CorpusCard {
-    /// The number of programmes on the scorecard.
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
-
     /// The full scorecard ([`Shape::Full`]); `None` for the CSV shapes.
     pub fn into_scorecard(self) -> Option<Scorecard> {
         let rows = self

@@ -844,12 +844,8 @@ fn decode_string(raw: &str) -> Option<(String, Vec<(usize, usize)>)> {
 
 /// Finds the description files an argument names: the file itself, or every `.toml`, `.md`
 /// and `.txt` below a directory, in sorted path order.
-pub fn expand(arg: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
-    expand_noting_links(arg).map(|(files, _)| files)
-}
-
-/// As [`expand`], and whether a symbolic link was followed on the way (then one file may be
-/// reached by two paths).
+/// Also says whether a symbolic link was followed on the way (then one file may be reached by
+/// two paths).
 pub fn expand_noting_links(arg: &Path) -> Result<(Vec<PathBuf>, bool), Diagnostic> {
     let meta = std::fs::metadata(arg).map_err(|e| {
         Diagnostic::new(format!(
