@@ -4,12 +4,10 @@
 //! Programmes and ratings are generated deterministically in memory, so the figure measures the
 //! analysis itself, not file reading. It prints the median of several runs.
 
-use std::collections::BTreeMap;
-use std::path::PathBuf;
 use std::time::Instant;
 
-use polscore::diag::SourceFile;
-use polscore::program::{Assessment, Program};
+use polscore::bind::Bound;
+use polscore::diag::{Limits, SourceFile};
 use polscore::sensitivity::{Settings, analyse};
 
 fn rubric() -> polscore::rubric::Rubric {
@@ -23,7 +21,7 @@ fn rubric() -> polscore::rubric::Rubric {
     polscore::rubric::parse(&SourceFile::new("bench.toml", toml)).expect("valid rubric")
 }
 
-fn programs() -> Vec<Program> {
+fn programs() -> Vec<Bound> {
     let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
     let mut next = move || {
         state ^= state << 13;
@@ -31,34 +29,22 @@ fn programs() -> Vec<Program> {
         state ^= state << 17;
         state
     };
+    let rubric = rubric();
     (0..100)
         .map(|p| {
-            let assessments: BTreeMap<String, Vec<Assessment>> = (0..10)
-                .map(|c| {
-                    let a = Assessment {
-                        level: Some((next() % 5) as i64),
-                        rationale: "generated".to_string(),
-                        assessor: "bench".to_string(),
-                        evidence: Vec::new(),
-                        override_level: false,
-                        not_applicable: false,
-                        origin: "bench".to_string(),
-                    };
-                    (format!("c{c}"), vec![a])
-                })
-                .collect();
-            Program {
-                id: format!("p{p:03}"),
-                name: format!("Programme {p}"),
-                country: String::new(),
-                region: String::new(),
-                period: String::new(),
-                path: PathBuf::from(format!("p{p:03}.toml")),
-                text: None,
-                sources: Vec::new(),
-                facts: BTreeMap::new(),
-                assessments,
+            let mut toml = format!("[program]\nid = \"p{p:03}\"\nname = \"Programme {p}\"\n");
+            for c in 0..10 {
+                toml += &format!(
+                    "\n[assessments.c{c}]\nlevel = {}\nrationale = \"generated\"\nassessor = \"bench\"\n",
+                    next() % 5
+                );
             }
+            let file = SourceFile::new(format!("p{p:03}.toml"), toml);
+            let (program, problems) = polscore::program::parse(file, &Limits::default());
+            assert!(!problems.has_errors());
+            polscore::bind::bind(&rubric, program.expect("a program"))
+                .0
+                .expect("bound")
         })
         .collect()
 }

@@ -6,6 +6,8 @@
 
 use rust_decimal::Decimal;
 
+use crate::bind::Bound;
+use crate::diag::Diagnostic;
 use crate::evidence::{self, Cues, Doc, Pattern, Side};
 use crate::program::{Program, Text};
 use crate::rubric::{Method, Rubric};
@@ -13,8 +15,22 @@ use crate::scoring::{
     self, Cue, FactUse, Finding, Gathered, MetricValue, Place, ProgramScore, Status,
 };
 
-/// Scores one programme with a rubric (before ranking).
-pub fn score_program(rubric: &Rubric, program: &Program) -> ProgramScore {
+/// The one way a programme becomes a row of a scorecard, for every command: gather its
+/// evidence, score each criterion, aggregate. Returns the row (unranked) and, when the
+/// rubric's `missing = "error"` policy refuses it, the diagnostic saying why (the row is then
+/// only for explaining).
+pub fn score(rubric: &Rubric, bound: &Bound) -> (ProgramScore, Option<Diagnostic>) {
+    let mut row = gather_and_score(rubric, bound);
+    let weights: Vec<Decimal> = rubric.criteria.iter().map(|c| c.weight).collect();
+    let refused = scoring::aggregate(rubric, &weights, &mut row)
+        .err()
+        .map(|missing| crate::missing_error(bound.program(), &missing));
+    (row, refused)
+}
+
+/// Scores each criterion of one programme (before aggregation and ranking).
+fn gather_and_score(rubric: &Rubric, bound: &Bound) -> ProgramScore {
+    let program = bound.program();
     let text = program.text.as_ref().filter(|t| !t.text.trim().is_empty());
     let doc = text.map(|t| Doc::new(&t.text));
     // One pass over the text finds every set: the negation cues first, then each evidence
@@ -45,7 +61,7 @@ pub fn score_program(rubric: &Rubric, program: &Program) -> ProgramScore {
             Method::Metric { formula, .. } => Gathered::Metric(metric(rubric, program, formula)),
             Method::Rating => Gathered::Rating,
         };
-        let assessments = program.assessments.get(&c.id).cloned().unwrap_or_default();
+        let assessments = bound.assessments(&c.id).to_vec();
         criteria.push(scoring::score_criterion(
             c,
             &rubric.scale,

@@ -11,7 +11,7 @@ use std::path::Path;
 use rust_decimal::Decimal;
 
 use crate::decimal::{fixed, parse_decimal};
-use crate::diag::{Diagnostic, Diagnostics, SourceFile};
+use crate::diag::{Diagnostic, Diagnostics, Limits, SourceFile};
 use crate::ratings::{field_spans, header_delimiter, unclosed_quote, unescape};
 use crate::report::csv::Cell;
 
@@ -36,8 +36,8 @@ pub struct Card {
 }
 
 /// Reads a wide scorecard written by `polscore score`.
-pub fn read_card(path: &Path) -> Result<Card, Diagnostics> {
-    let file = SourceFile::read(path)?;
+pub fn read_card(path: &Path, limits: &Limits) -> Result<Card, Diagnostics> {
+    let file = SourceFile::read(path, limits)?;
     let mut diags = Diagnostics::default();
     // Written with any of the spreadsheet options: a byte-order mark (dropped by
     // `SourceFile`), CRLF (the csv crate reads it), a delimiter other than `,`, decimal commas.

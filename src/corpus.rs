@@ -15,12 +15,11 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use rust_decimal::Decimal;
 
-use crate::diag::{Diagnostic, Diagnostics};
-use crate::program;
+use crate::diag::{Diagnostic, Diagnostics, Limits};
 use crate::ratings::{Book, Numbered};
 use crate::report::csv::{self, CsvStyle};
 use crate::rubric::Rubric;
-use crate::scoring::{self, ProgramScore, Scorecard};
+use crate::scoring::{ProgramScore, Scorecard};
 
 /// What the scorecard is made of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +41,7 @@ pub struct Options<'a> {
     pub style: CsvStyle,
     /// Called on the calling thread after each batch with (descriptions done, of all).
     pub progress: &'a mut dyn FnMut(usize, usize),
+    pub limits: &'a Limits,
 }
 
 /// Descriptions scored per batch: enough to keep every thread busy, few enough that a batch's
@@ -121,6 +121,7 @@ pub fn score(
         shape,
         style,
         progress,
+        limits,
     } = opts;
     let mut spill = tempfile::SpooledTempFile::new(SPILL_IN_MEMORY);
     let mut spilled: u64 = 0;
@@ -128,7 +129,7 @@ pub fn score(
     // Rare: kept beside the entries, by entry index.
     let mut missing: Vec<(usize, Diagnostic)> = Vec::new();
     let mut rating_problems: Vec<(usize, Vec<Numbered>)> = Vec::new();
-    let work = |path: &PathBuf| score_one(rubric, book, path, shape, &style);
+    let work = |path: &PathBuf| score_one(rubric, book, limits, path, shape, &style);
     let pool = (threads > 1)
         .then(|| {
             rayon::ThreadPoolBuilder::new()
@@ -209,7 +210,7 @@ pub fn score(
         }
     }
     problems.extend(book.problems(numbered));
-    if !problems.is_empty() && !keep_going {
+    if problems.has_errors() && !keep_going {
         return Err(problems);
     }
     for (e, d) in missing {
@@ -217,7 +218,7 @@ pub fn score(
             problems.push(d);
         }
     }
-    if !problems.is_empty() && !keep_going {
+    if problems.has_errors() && !keep_going {
         return Err(problems);
     }
 
@@ -302,24 +303,28 @@ impl CorpusCard {
     }
 }
 
-/// Loads, rates, scores and renders one description.
-fn score_one(rubric: &Rubric, book: &Book, path: &Path, shape: Shape, style: &CsvStyle) -> Done {
-    let mut program = match program::load(path, rubric) {
-        Ok(p) => p,
-        Err(problems) => {
-            return Done {
-                problems,
-                scored: None,
-            };
-        }
+/// Loads, binds, rates, scores and renders one description.
+fn score_one(
+    rubric: &Rubric,
+    book: &Book,
+    limits: &Limits,
+    path: &Path,
+    shape: Shape,
+    style: &CsvStyle,
+) -> Done {
+    let (program, problems) = crate::load_one(path, rubric, limits);
+    let Some(mut program) = program else {
+        return Done {
+            problems,
+            scored: None,
+        };
     };
     let ratings = book.apply(&mut program);
-    let mut row = crate::assess::score_program(rubric, &program);
-    let aggregated = scoring::aggregate(rubric, &mut row);
+    let (row, refused) = crate::assess::score(rubric, &program);
     let total = row.displayed_total();
-    let (missing, body) = match aggregated {
-        Err(missing) => (Some(crate::missing_error(&program, &missing)), None),
-        Ok(()) => (
+    let (missing, body) = match refused {
+        Some(refused) => (Some(refused), None),
+        None => (
             None,
             Some(match shape {
                 Shape::Wide => {
@@ -339,9 +344,9 @@ fn score_one(rubric: &Rubric, book: &Book, path: &Path, shape: Shape, style: &Cs
         ),
     };
     Done {
-        problems: Diagnostics::default(),
+        problems,
         scored: Some(Scored {
-            id: program.id,
+            id: program.program().id.clone(),
             ratings,
             missing,
             total,

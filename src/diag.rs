@@ -9,7 +9,6 @@ use std::fmt;
 use std::io::Read;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Default limit on the size of one input file: generous for text, small enough that a wrong
 /// argument (a database dump, a video) is refused rather than read into memory.
@@ -20,16 +19,24 @@ pub const DEFAULT_MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
 /// 256 MiB × 11 stays below 4 GiB.
 pub const LARGEST_FILE_SIZE: u64 = 256 << 20;
 
-static MAX_FILE_SIZE: AtomicU64 = AtomicU64::new(DEFAULT_MAX_FILE_SIZE);
-
-/// Sets the largest input file polscore reads (the `--max-file-size` flag).
-pub fn set_max_file_size(bytes: u64) {
-    MAX_FILE_SIZE.store(bytes, Ordering::Relaxed);
+/// Limits on what polscore reads, passed down as a value (never a global), so that two runs
+/// in one process, or a test, can use different limits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// The largest input file read, in bytes (at most [`LARGEST_FILE_SIZE`]).
+    pub max_file_size: u64,
+    /// How the caller lets a user raise `max_file_size`, for the hint of a file that is too
+    /// large (the command line names its flag; the library knows no flags).
+    pub raise_hint: String,
 }
 
-/// The largest input file polscore reads, in bytes.
-pub fn max_file_size() -> u64 {
-    MAX_FILE_SIZE.load(Ordering::Relaxed)
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+            raise_hint: "raise the limit on input file size".to_string(),
+        }
+    }
 }
 
 /// A size for people: `64 MiB`, `1.5 KiB`, `12 bytes`.
@@ -82,11 +89,11 @@ impl SourceFile {
     }
 
     /// Reads a file as UTF-8.
-    pub fn read(path: &Path) -> Result<Self, Diagnostic> {
+    pub fn read(path: &Path, limits: &Limits) -> Result<Self, Diagnostic> {
         let cannot = |e: std::io::Error| {
             Diagnostic::new(format!("cannot read file: {}", io_reason(&e))).in_file(path)
         };
-        let limit = max_file_size();
+        let limit = limits.max_file_size;
         let too_big = |size: u64| {
             Diagnostic::new(format!(
                 "the file is {}, more than the limit of {}",
@@ -94,7 +101,10 @@ impl SourceFile {
                 human_size(limit)
             ))
             .in_file(path)
-            .with_hint("check that this is the file you meant; to read it anyway, raise the limit with --max-file-size, e.g. --max-file-size 256MiB")
+            .with_hint(format!(
+                "check that this is the file you meant; to read it anyway, {}",
+                limits.raise_hint
+            ))
         };
         let file = std::fs::File::open(path).map_err(cannot)?;
         let mut size = 0;
@@ -191,13 +201,14 @@ impl SourceFile {
             1
         };
         Diagnostic {
+            severity: Severity::Error,
             path: Some(self.path.clone()),
-            location: Some(Location {
+            location: Some(Box::new(Location {
                 line,
                 column,
                 line_text,
                 width: width.max(1),
-            }),
+            })),
             message: message.into(),
             hint: None,
         }
@@ -236,11 +247,23 @@ pub struct Location {
     pub width: usize,
 }
 
+/// How grave a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Severity {
+    /// The input is invalid: exit code 1, nothing written.
+    #[default]
+    Error,
+    /// Worth telling, but the run goes on and the exit code stays as it is.
+    Warning,
+}
+
 /// One problem with the input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    pub severity: Severity,
     pub path: Option<PathBuf>,
-    pub location: Option<Location>,
+    // Boxed: a diagnostic travels in `Result`s, which should stay small.
+    pub location: Option<Box<Location>>,
     pub message: String,
     pub hint: Option<String>,
 }
@@ -249,6 +272,7 @@ impl Diagnostic {
     /// A diagnostic with neither file nor location.
     pub fn new(message: impl Into<String>) -> Self {
         Diagnostic {
+            severity: Severity::Error,
             path: None,
             location: None,
             message: message.into(),
@@ -266,6 +290,12 @@ impl Diagnostic {
         self
     }
 
+    /// The same diagnostic as a warning.
+    pub fn warning(mut self) -> Self {
+        self.severity = Severity::Warning;
+        self
+    }
+
     /// Renders the diagnostic as polscore prints it:
     ///
     /// ```text
@@ -277,7 +307,11 @@ impl Diagnostic {
     ///    = hint: did you mean `weight`?
     /// ```
     pub fn render(&self) -> String {
-        let mut out = format!("error: {}\n", self.message);
+        let label = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let mut out = format!("{label}: {}\n", self.message);
         let gutter = self
             .location
             .as_ref()
@@ -307,6 +341,7 @@ impl Diagnostic {
         const RED: &str = "\x1b[1;31m";
         const BLUE: &str = "\x1b[1;34m";
         const CYAN: &str = "\x1b[36m";
+        const YELLOW: &str = "\x1b[1;33m";
         const BOLD: &str = "\x1b[1m";
         const RESET: &str = "\x1b[0m";
         self.render()
@@ -314,6 +349,8 @@ impl Diagnostic {
             .map(|line| {
                 if let Some(rest) = line.strip_prefix("error: ") {
                     format!("{RED}error{RESET}{BOLD}: {rest}{RESET}")
+                } else if let Some(rest) = line.strip_prefix("warning: ") {
+                    format!("{YELLOW}warning{RESET}{BOLD}: {rest}{RESET}")
                 } else if let Some((gutter, rest)) = line.split_once(" | ") {
                     let rest = if rest.trim_start().starts_with('^') {
                         format!("{RED}{rest}{RESET}")
@@ -383,6 +420,20 @@ impl Diagnostics {
 
     pub fn extend(&mut self, other: Diagnostics) {
         self.0.extend(other.0);
+    }
+
+    /// Whether any of them is an error (not only warnings).
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    /// Takes the warnings out, leaving the errors.
+    pub fn take_warnings(&mut self) -> Diagnostics {
+        let (warnings, errors) = std::mem::take(&mut self.0)
+            .into_iter()
+            .partition(|d| d.severity == Severity::Warning);
+        self.0 = errors;
+        Diagnostics(warnings)
     }
 
     pub fn is_empty(&self) -> bool {

@@ -3,13 +3,13 @@
 //!
 //! Data flows one way: files → validated [`rubric::Rubric`] and [`program::Program`] →
 //! evidence ([`evidence`], [`assess`]) → levels and totals ([`scoring`]) → bytes ([`report`]).
-//! The library never prints; [`cli`] is the edge that does.
+//! The library never prints: the command line, in the binary (`src/main.rs`, `src/cli/`), is the edge that does.
 
-#![warn(clippy::print_stdout, clippy::print_stderr)]
+#![deny(clippy::print_stdout, clippy::print_stderr, clippy::disallowed_methods)]
 
 pub mod agreement;
 pub mod assess;
-pub mod cli;
+pub mod bind;
 pub mod compare;
 pub mod corpus;
 pub mod decimal;
@@ -23,21 +23,26 @@ pub mod rubric;
 pub mod schema;
 pub mod scoring;
 pub mod sensitivity;
-mod tomlfile;
+pub mod shapes;
+pub mod tomlfile;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use diag::{Diagnostic, Diagnostics};
-use program::Program;
+use bind::Bound;
+use diag::{Diagnostic, Diagnostics, Limits};
 use rubric::Rubric;
 use scoring::Scorecard;
 
-/// Programs loaded from the command line's arguments, and the problems met on the way.
+/// Programs loaded from the command line's arguments and bound to a rubric, and the problems
+/// met on the way.
 #[derive(Debug, Default)]
 pub struct Loaded {
-    pub programs: Vec<Program>,
+    pub programs: Vec<Bound>,
+    /// Errors: the programs they concern are left out.
     pub problems: Diagnostics,
+    /// Warnings, such as assessments of another rubric's criteria that were ignored.
+    pub warnings: Diagnostics,
 }
 
 /// Every description file the arguments name, sorted and without repeats.
@@ -70,21 +75,40 @@ pub fn description_files(args: &[PathBuf]) -> (Vec<PathBuf>, Diagnostics) {
     (files, problems)
 }
 
-/// Loads every program the arguments name (files or directories) for scoring with `rubric`.
+/// Reads one description and binds it to `rubric`: the program, or every problem it has
+/// (those of the file and those it has with this rubric, at once); warnings either way.
+pub fn load_one(path: &Path, rubric: &Rubric, limits: &Limits) -> (Option<Bound>, Diagnostics) {
+    let (program, mut problems) = program::load(path, limits);
+    let Some(program) = program else {
+        return (None, problems);
+    };
+    let (bound, bind_problems) = bind::bind(rubric, program);
+    problems.extend(bind_problems);
+    if problems.has_errors() {
+        return (None, problems);
+    }
+    (bound, problems)
+}
+
+/// Loads every program the arguments name (files or directories) and binds it to `rubric`.
 /// Programs with problems, and every program whose id another also uses, are left out and
 /// reported.
-pub fn load_programs(args: &[PathBuf], rubric: &Rubric) -> Loaded {
+pub fn load_programs(args: &[PathBuf], rubric: &Rubric, limits: &Limits) -> Loaded {
     let (files, mut problems) = description_files(args);
-    let mut programs: Vec<Program> = Vec::new();
+    let mut programs: Vec<Bound> = Vec::new();
+    let mut warnings = Diagnostics::default();
     for f in &files {
-        match program::load(f, rubric) {
-            Ok(p) => programs.push(p),
-            Err(d) => problems.extend(d),
-        }
+        let (bound, mut found) = load_one(f, rubric, limits);
+        warnings.extend(found.take_warnings());
+        problems.extend(found);
+        programs.extend(bound);
     }
     let mut by_id: BTreeMap<&str, Vec<&Path>> = BTreeMap::new();
     for p in &programs {
-        by_id.entry(&p.id).or_default().push(&p.path);
+        by_id
+            .entry(&p.program().id)
+            .or_default()
+            .push(&p.program().path);
     }
     let duplicated: Vec<String> = by_id
         .iter()
@@ -94,20 +118,23 @@ pub fn load_programs(args: &[PathBuf], rubric: &Rubric) -> Loaded {
             id.to_string()
         })
         .collect();
-    programs.retain(|p| !duplicated.contains(&p.id));
-    Loaded { programs, problems }
+    programs.retain(|p| !duplicated.contains(&p.program().id));
+    Loaded {
+        programs,
+        problems,
+        warnings,
+    }
 }
 
 /// Scores and ranks programs. A program that the rubric's `missing = "error"` policy rejects is
 /// left out and reported.
-pub fn score(rubric: &Rubric, programs: &[Program]) -> (Scorecard, Diagnostics) {
+pub fn score(rubric: &Rubric, programs: &[Bound]) -> (Scorecard, Diagnostics) {
     let mut problems = Diagnostics::default();
     let mut rows = Vec::new();
     for p in programs {
-        let mut row = assess::score_program(rubric, p);
-        match scoring::aggregate(rubric, &mut row) {
-            Ok(()) => rows.push(row),
-            Err(missing) => problems.push(missing_error(p, &missing)),
+        match assess::score(rubric, p) {
+            (row, None) => rows.push(row),
+            (_, Some(refused)) => problems.push(refused),
         }
     }
     scoring::rank(&mut rows);
@@ -115,7 +142,7 @@ pub fn score(rubric: &Rubric, programs: &[Program]) -> (Scorecard, Diagnostics) 
 }
 
 /// The diagnostic for a program with missing criteria under `missing = "error"`.
-pub fn missing_error(p: &Program, missing: &[(String, String)]) -> Diagnostic {
+pub fn missing_error(p: &program::Program, missing: &[(String, String)]) -> Diagnostic {
     Diagnostic::new(format!(
         "program `{}` has missing criteria, which the rubric's `missing = \"error\"` forbids: {}",
         p.id,

@@ -11,9 +11,10 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::bind::Bound;
 use crate::decimal::parse_decimal;
-use crate::diag::{Diagnostic, Diagnostics, SourceFile, suggest};
-use crate::program::{Assessment, Program};
+use crate::diag::{Diagnostic, Diagnostics, Limits, SourceFile, suggest};
+use crate::program::Assessment;
 use crate::rubric::Rubric;
 
 /// One assessment read from a ratings file.
@@ -142,15 +143,20 @@ fn parse_bool(s: &str) -> Option<bool> {
 
 /// Reads one ratings file, checking each row against the rubric: the good rows, and a
 /// diagnostic for each bad one.
-pub fn read(path: &Path, rubric: &Rubric) -> (Vec<Rating>, Diagnostics) {
-    match read_file(path, rubric) {
+pub fn read(path: &Path, rubric: &Rubric, limits: &Limits) -> (Vec<Rating>, Diagnostics) {
+    match read_file(path, rubric, limits) {
         Ok(read) => read,
         Err(d) => (Vec::new(), d),
     }
 }
 
-fn read_file(path: &Path, rubric: &Rubric) -> Result<(Vec<Rating>, Diagnostics), Diagnostics> {
-    let file = Arc::new(SourceFile::read(path)?);
+fn read_file(
+    path: &Path,
+    rubric: &Rubric,
+    limits: &Limits,
+) -> Result<(Vec<Rating>, Diagnostics), Diagnostics> {
+    let file = Arc::new(SourceFile::read(path, limits)?);
+    let mut other_rubrics = BTreeSet::new();
     let mut diags = Diagnostics::default();
     let delimiter = header_delimiter(&file.text);
     if let Some(at) = unclosed_quote(&file.text, delimiter) {
@@ -265,16 +271,18 @@ fn read_file(path: &Path, rubric: &Rubric) -> Result<(Vec<Rating>, Diagnostics),
         if program_id.is_empty() {
             diags.push(file.error(span_of(p_col), "the program_id is empty"));
         }
-        let criterion = rubric.criteria.iter().find(|c| c.id == criterion_id);
-        if criterion.is_none() {
-            let hint = rubric.criterion_hint(&criterion_id);
-            diags.push(
-                file.error(
-                    span_of(c_col),
-                    format!("unknown criterion `{criterion_id}`"),
-                )
-                .with_hint(hint),
-            );
+        if !rubric.criteria.iter().any(|c| c.id == criterion_id) {
+            // A typo is an error; another rubric's criterion is ignored with a warning.
+            if let Some(d) = crate::bind::unknown_criterion_diagnostic(
+                rubric,
+                &file,
+                span_of(c_col),
+                &criterion_id,
+                &mut other_rubrics,
+            ) {
+                diags.push(d);
+            }
+            continue;
         }
         let scale = &rubric.scale;
         let level = if level_text.is_empty() {
@@ -342,29 +350,40 @@ fn read_file(path: &Path, rubric: &Rubric) -> Result<(Vec<Rating>, Diagnostics),
 
 /// Attaches the ratings in `paths` to the programs they rate. A rating of a program not among
 /// `programs` is an error, as is an assessor rating the same cell twice.
-pub fn attach(paths: &[PathBuf], rubric: &Rubric, programs: &mut [Program]) -> Diagnostics {
-    attach_inner(paths, rubric, programs, false)
+pub fn attach(
+    paths: &[PathBuf],
+    rubric: &Rubric,
+    limits: &Limits,
+    programs: &mut [Bound],
+) -> Diagnostics {
+    attach_inner(paths, rubric, limits, programs, false)
 }
 
 /// As [`attach`], for one program: rows about other programs are ignored, since one ratings
 /// file usually covers many.
-pub fn attach_to_one(paths: &[PathBuf], rubric: &Rubric, program: &mut Program) -> Diagnostics {
-    attach_inner(paths, rubric, std::slice::from_mut(program), true)
+pub fn attach_to_one(
+    paths: &[PathBuf],
+    rubric: &Rubric,
+    limits: &Limits,
+    program: &mut Bound,
+) -> Diagnostics {
+    attach_inner(paths, rubric, limits, std::slice::from_mut(program), true)
 }
 
 fn attach_inner(
     paths: &[PathBuf],
     rubric: &Rubric,
-    programs: &mut [Program],
+    limits: &Limits,
+    programs: &mut [Bound],
     others_allowed: bool,
 ) -> Diagnostics {
-    let book = Book::read(paths, rubric);
+    let book = Book::read(paths, rubric, limits);
     let mut numbered = Vec::new();
     for p in programs.iter_mut() {
         numbered.extend(book.apply(p));
     }
     if !others_allowed {
-        let ids: BTreeSet<&str> = programs.iter().map(|p| p.id.as_str()).collect();
+        let ids: BTreeSet<&str> = programs.iter().map(|p| p.program().id.as_str()).collect();
         numbered.extend(book.unknown(&ids));
     }
     book.problems(numbered)
@@ -386,10 +405,10 @@ pub struct Book {
 pub type Numbered = (usize, Diagnostic);
 
 impl Book {
-    pub fn read(paths: &[PathBuf], rubric: &Rubric) -> Book {
+    pub fn read(paths: &[PathBuf], rubric: &Rubric, limits: &Limits) -> Book {
         let mut book = Book::default();
         for p in paths {
-            let (ratings, problems) = read(p, rubric);
+            let (ratings, problems) = read(p, rubric, limits);
             book.ratings.extend(ratings);
             book.read_problems.extend(problems);
         }
@@ -404,15 +423,12 @@ impl Book {
 
     /// Adds the ratings of `program` to its assessments; a second rating of one cell by one
     /// assessor (or a rating of a cell the description assesses already) is refused.
-    pub fn apply(&self, program: &mut Program) -> Vec<Numbered> {
+    pub fn apply(&self, program: &mut Bound) -> Vec<Numbered> {
         let mut problems = Vec::new();
-        for &i in self.by_program.get(&program.id).into_iter().flatten() {
+        let id = program.program().id.clone();
+        for &i in self.by_program.get(&id).into_iter().flatten() {
             let r = &self.ratings[i];
-            let cell = program
-                .assessments
-                .entry(r.criterion_id.clone())
-                .or_default();
-            if let Some(earlier) = cell.iter().find(|a| a.assessor == r.assessment.assessor) {
+            if let Err(earlier) = program.add(&r.criterion_id, r.assessment.clone()) {
                 let who = if r.assessment.assessor.is_empty() {
                     "an unnamed assessor".to_string()
                 } else {
@@ -433,9 +449,7 @@ impl Book {
                             earlier.origin
                         )),
                 ));
-                continue;
             }
-            cell.push(r.assessment.clone());
         }
         problems
     }
@@ -483,11 +497,15 @@ impl Book {
 
 /// Every rating in the files, without programme descriptions (for `agreement`); an assessor
 /// rating the same cell twice is an error.
-pub fn read_all(paths: &[PathBuf], rubric: &Rubric) -> Result<Vec<Rating>, Diagnostics> {
+pub fn read_all(
+    paths: &[PathBuf],
+    rubric: &Rubric,
+    limits: &Limits,
+) -> Result<(Vec<Rating>, Diagnostics), Diagnostics> {
     let mut diags = Diagnostics::default();
     let mut all: Vec<Rating> = Vec::new();
     for p in paths {
-        let (ratings, problems) = read(p, rubric);
+        let (ratings, problems) = read(p, rubric, limits);
         diags.extend(problems);
         for rating in ratings {
             let twice = all.iter().any(|o| {
@@ -513,7 +531,8 @@ pub fn read_all(paths: &[PathBuf], rubric: &Rubric) -> Result<Vec<Rating>, Diagn
             }
         }
     }
-    diags.into_result(all)
+    let warnings = diags.take_warnings();
+    diags.into_result((all, warnings))
 }
 
 #[cfg(test)]

@@ -296,15 +296,122 @@ pub fn score_criterion(
     }
 }
 
-/// Fills in weights, contributions, total, coverage, status and band of one programme.
+/// What one criterion brings to a programme's total.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// Out of the weights and of the coverage.
+    NotApplicable,
+    /// Applicable but without a level: out of the total, or 0 under `missing = "zero"`.
+    Missing,
+    /// A score from 0 to 100.
+    Scored(Decimal),
+}
+
+impl CriterionScore {
+    /// What this criterion brings to the total.
+    pub fn part(&self) -> Part {
+        match (self.source, self.score) {
+            (Source::NotApplicable, _) => Part::NotApplicable,
+            (Source::Missing, _) | (_, None) => Part::Missing,
+            (_, Some(s)) => Part::Scored(s),
+        }
+    }
+}
+
+/// A programme's coverage, total and status for given weights (SPEC §6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Totals {
+    pub coverage: Decimal,
+    /// The sum of the weights that take part in the total (0: no total).
+    pub used_weight: Decimal,
+    /// The exact total; None when insufficient.
+    pub total: Option<Decimal>,
+    pub status: Status,
+}
+
+impl Totals {
+    /// The total as displayed and ranked: 2 places, half away from zero.
+    pub fn displayed(&self) -> Option<Decimal> {
+        self.total.map(|t| round(t, 2))
+    }
+}
+
+/// SPEC §6, the one implementation of coverage, aggregation and status: `parts` yields each
+/// criterion's raw weight and [`Part`], in rubric order. The scorecard and every sensitivity
+/// sample compute totals here.
+pub fn totals<I>(rubric: &Rubric, parts: I) -> Totals
+where
+    I: Iterator<Item = (Decimal, Part)> + Clone,
+{
+    let zero_missing = rubric.missing == MissingPolicy::Zero;
+    let mut applicable = Decimal::ZERO;
+    let mut evidenced = Decimal::ZERO;
+    let mut used = Decimal::ZERO;
+    let mut weighted = Decimal::ZERO;
+    let mut minimum: Option<Decimal> = None;
+    let mut any_zero = false;
+    // The criteria that take part in the total: (raw weight, score).
+    let taking_part = parts.clone().filter_map(|(w, p)| match p {
+        Part::NotApplicable => None,
+        Part::Missing => zero_missing.then_some((w, Decimal::ZERO)),
+        Part::Scored(s) => Some((w, s)),
+    });
+    for (w, p) in parts {
+        match p {
+            Part::NotApplicable => {}
+            Part::Missing => applicable += w,
+            Part::Scored(_) => {
+                applicable += w;
+                evidenced += w;
+            }
+        }
+    }
+    for (w, s) in taking_part.clone() {
+        used += w;
+        weighted += w * s;
+        any_zero |= s.is_zero();
+        if !w.is_zero() {
+            minimum = Some(minimum.map_or(s, |m| m.min(s)));
+        }
+    }
+    let coverage = if applicable.is_zero() {
+        Decimal::ZERO
+    } else {
+        evidenced * Decimal::ONE_HUNDRED / applicable
+    };
+    let total = if used.is_zero() {
+        None
+    } else {
+        Some(match rubric.aggregation {
+            Aggregation::WeightedMean => weighted / used,
+            // SPEC §6: 0 if any score is 0, whatever its weight.
+            Aggregation::Geometric if any_zero => Decimal::ZERO,
+            Aggregation::Geometric => geometric(taking_part.map(|(w, s)| (w / used, s))),
+            Aggregation::Minimum => minimum.unwrap_or(Decimal::ZERO),
+        })
+    };
+    let status = status(total.is_some(), coverage, rubric.min_coverage);
+    Totals {
+        coverage,
+        used_weight: used,
+        total: total.filter(|_| status != Status::Insufficient),
+        status,
+    }
+}
+
+/// Fills in weights, contributions, total, coverage, status and band of one programme, with
+/// `weights[i]` the raw weight of criterion `i` (the rubric's, or a sample of them).
 /// Returns the ids and reasons of missing criteria when the policy makes them an error.
-pub fn aggregate(rubric: &Rubric, row: &mut ProgramScore) -> Result<(), Vec<(String, String)>> {
-    let crits = &rubric.criteria;
+pub fn aggregate(
+    rubric: &Rubric,
+    weights: &[Decimal],
+    row: &mut ProgramScore,
+) -> Result<(), Vec<(String, String)>> {
     if rubric.missing == MissingPolicy::Error {
         let missing: Vec<(String, String)> = row
             .criteria
             .iter()
-            .zip(crits)
+            .zip(&rubric.criteria)
             .filter(|(c, _)| c.source == Source::Missing)
             .map(|(c, k)| (k.id.clone(), c.reason.clone().unwrap_or_default()))
             .collect();
@@ -312,87 +419,33 @@ pub fn aggregate(rubric: &Rubric, row: &mut ProgramScore) -> Result<(), Vec<(Str
             return Err(missing);
         }
     }
-    let applicable_weight: Decimal = row
-        .criteria
-        .iter()
-        .zip(crits)
-        .filter(|(c, _)| c.source != Source::NotApplicable)
-        .map(|(_, k)| k.weight)
-        .sum();
-    let evidenced_weight: Decimal = row
-        .criteria
-        .iter()
-        .zip(crits)
-        .filter(|(c, _)| !matches!(c.source, Source::NotApplicable | Source::Missing))
-        .map(|(_, k)| k.weight)
-        .sum();
-    row.coverage = if applicable_weight.is_zero() {
-        Decimal::ZERO
-    } else {
-        evidenced_weight * Decimal::ONE_HUNDRED / applicable_weight
-    };
+    let t = totals(
+        rubric,
+        weights
+            .iter()
+            .copied()
+            .zip(row.criteria.iter().map(CriterionScore::part)),
+    );
     let zero_missing = rubric.missing == MissingPolicy::Zero;
-    for c in &mut row.criteria {
+    for (c, &w) in row.criteria.iter_mut().zip(weights) {
         // Aggregating again (with other weights) starts from a clean slate.
         c.weight = Decimal::ZERO;
         c.contribution = Decimal::ZERO;
         if c.source == Source::Missing && zero_missing {
             c.score = Some(Decimal::ZERO);
         }
-    }
-    // Criteria that take part in the total, with their raw weights and scores.
-    let parts: Vec<(usize, Decimal, Decimal)> = row
-        .criteria
-        .iter()
-        .zip(crits)
-        .enumerate()
-        .filter_map(|(i, (c, k))| {
-            c.score
-                .filter(|_| c.source != Source::NotApplicable)
-                .map(|s| (i, k.weight, s))
-        })
-        .collect();
-    let used_weight: Decimal = parts.iter().map(|p| p.1).sum();
-    if !used_weight.is_zero() {
-        for &(i, w, s) in &parts {
-            let c = &mut row.criteria[i];
-            c.weight = w / used_weight;
+        if let Some(s) = c.score.filter(|_| c.source != Source::NotApplicable)
+            && !t.used_weight.is_zero()
+        {
+            c.weight = w / t.used_weight;
             // Divide last: w·s/Σw keeps an exact contribution (15.625) exact, where
             // (w/Σw)·s would carry the rounding of w/Σw into it.
-            c.contribution = w * s / used_weight;
+            c.contribution = w * s / t.used_weight;
         }
     }
-    let total = if used_weight.is_zero() {
-        None
-    } else {
-        Some(match rubric.aggregation {
-            Aggregation::WeightedMean => {
-                parts.iter().map(|&(_, w, s)| w * s).sum::<Decimal>() / used_weight
-            }
-            // SPEC §6: 0 if any score is 0, whatever its weight.
-            Aggregation::Geometric => {
-                geometric(parts.iter().map(|&(_, w, s)| (w / used_weight, s)))
-            }
-            Aggregation::Minimum => parts
-                .iter()
-                .filter(|p| !p.1.is_zero())
-                .map(|p| p.2)
-                .min()
-                .unwrap_or(Decimal::ZERO),
-        })
-    };
-    // Coverage is judged as displayed, as totals are ranked as displayed: a reader who sees
-    // 66.67 against a minimum of 66.67 sees a pass.
-    row.status = if total.is_none() {
-        Status::Insufficient
-    } else if row.coverage == Decimal::ONE_HUNDRED {
-        Status::Ok
-    } else if round(row.coverage, 2) >= rubric.min_coverage {
-        Status::Partial
-    } else {
-        Status::Insufficient
-    };
-    row.total = total.filter(|_| row.status != Status::Insufficient);
+    row.coverage = t.coverage;
+    row.status = t.status;
+    row.total = t.total;
     row.band = match row.displayed_total() {
         Some(t) => rubric
             .bands
@@ -402,6 +455,21 @@ pub fn aggregate(rubric: &Rubric, row: &mut ProgramScore) -> Result<(), Vec<(Str
         None => None,
     };
     Ok(())
+}
+
+/// SPEC §6: `ok` at full coverage, `partial` at or above the minimum, else `insufficient`
+/// (also when no criterion gives a total). Coverage is judged as displayed, as totals are
+/// ranked as displayed: a reader who sees 66.67 against a minimum of 66.67 sees a pass.
+pub fn status(has_total: bool, coverage: Decimal, min_coverage: Decimal) -> Status {
+    if !has_total {
+        Status::Insufficient
+    } else if coverage == Decimal::ONE_HUNDRED {
+        Status::Ok
+    } else if round(coverage, 2) >= min_coverage {
+        Status::Partial
+    } else {
+        Status::Insufficient
+    }
 }
 
 /// Π sᵢ^nᵢ for normalised weights nᵢ; 0 when any sᵢ is 0. Computed as exp(Σ nᵢ·ln sᵢ), and
@@ -534,7 +602,8 @@ mod tests {
             criteria,
             ..row(None, "p")
         };
-        aggregate(r, &mut row).unwrap();
+        let weights: Vec<Decimal> = r.criteria.iter().map(|c| c.weight).collect();
+        aggregate(r, &weights, &mut row).unwrap();
         row.displayed_total()
     }
 

@@ -2,21 +2,20 @@
 //!
 //! Monte Carlo, as in stochastic multicriteria acceptability analysis (SMAA): each sample
 //! multiplies every weight by a factor drawn uniformly from [1 − spread, 1 + spread],
-//! renormalises, recomputes every total and re-ranks. The samples run in `f64` (SPEC §2 allows
-//! it); totals are rounded to 2 places before ranking, as in the scorecard. Per programme this
+//! renormalises, recomputes every total and re-ranks. The factors are drawn in `f64` (SPEC §2
+//! allows it) and applied to the decimal weights; each sample is then aggregated, judged and
+//! ranked by the scorecard's own functions, so that at spread 0 it is the scorecard. Per programme this
 //! gives the mean rank, the 5th and 95th percentile rank and the share of samples at each rank
 //! (rank acceptability). Leaving each criterion out in turn is computed exactly, with decimals,
 //! through the same aggregation as the scorecard.
 
-use std::collections::BTreeMap;
-
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rust_decimal::Decimal;
-use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::prelude::FromPrimitive;
 
-use crate::rubric::{Aggregation, MissingPolicy, Rubric};
-use crate::scoring::{self, Scorecard, Source};
+use crate::rubric::Rubric;
+use crate::scoring::{self, CriterionScore, Part, Scorecard};
 
 /// Settings of a sensitivity run.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -54,81 +53,6 @@ pub struct Robustness {
     pub without: Vec<Option<usize>>,
 }
 
-/// What a criterion contributes to sampling: no weight, no score, or a score.
-#[derive(Debug, Clone, Copy)]
-enum Cell {
-    NotApplicable,
-    Missing,
-    Score(f64),
-}
-
-/// One sampled total, or None when the programme is insufficient with these weights.
-fn sampled_total(rubric: &Rubric, cells: &[Cell], weights: &[f64]) -> Option<f64> {
-    let mut applicable = 0.0;
-    let mut evidenced = 0.0;
-    let mut used = 0.0;
-    let mut weighted = 0.0;
-    let mut log = 0.0;
-    let mut any_zero = false;
-    let mut minimum = f64::INFINITY;
-    let zero_missing = rubric.missing == MissingPolicy::Zero;
-    for (cell, &w) in cells.iter().zip(weights) {
-        let score = match *cell {
-            Cell::NotApplicable => continue,
-            Cell::Missing => {
-                applicable += w;
-                if !zero_missing {
-                    continue;
-                }
-                0.0
-            }
-            Cell::Score(s) => {
-                applicable += w;
-                evidenced += w;
-                s
-            }
-        };
-        used += w;
-        weighted += w * score;
-        // As in the scorecard: geometric is 0 when any score is 0, minimum ignores weight 0.
-        if score == 0.0 {
-            any_zero = true;
-        }
-        if w > 0.0 {
-            minimum = minimum.min(score);
-            if score > 0.0 {
-                log += w * score.ln();
-            }
-        }
-    }
-    if used <= 0.0 || applicable <= 0.0 {
-        return None;
-    }
-    let coverage = evidenced / applicable * 100.0;
-    let complete = cells.iter().all(|c| !matches!(c, Cell::Missing));
-    let min_coverage = rubric.min_coverage.to_f64().unwrap_or(50.0);
-    if !complete && coverage < min_coverage {
-        return None;
-    }
-    Some(match rubric.aggregation {
-        Aggregation::WeightedMean => weighted / used,
-        Aggregation::Geometric if any_zero => 0.0,
-        Aggregation::Geometric => (log / used).exp(),
-        Aggregation::Minimum => minimum,
-    })
-}
-
-/// Standard competition ranks of rounded totals, highest first.
-fn ranks(totals: &[Option<f64>], out: &mut [Option<usize>]) {
-    let rounded: Vec<Option<i64>> = totals
-        .iter()
-        .map(|t| t.map(|t| (t * 100.0).round() as i64))
-        .collect();
-    for (i, own) in rounded.iter().enumerate() {
-        out[i] = own.map(|t| 1 + rounded.iter().filter(|o| o.is_some_and(|x| x > t)).count());
-    }
-}
-
 /// Nearest-rank percentile of sorted values.
 fn percentile(sorted: &[usize], p: f64) -> Option<usize> {
     if sorted.is_empty() {
@@ -141,42 +65,31 @@ fn percentile(sorted: &[usize], p: f64) -> Option<usize> {
 /// Runs the analysis on a scored, ranked scorecard.
 pub fn analyse(rubric: &Rubric, card: &Scorecard, settings: Settings) -> Vec<Robustness> {
     let n = card.rows.len();
-    let cells: Vec<Vec<Cell>> = card
+    let base: Vec<Decimal> = rubric.criteria.iter().map(|c| c.weight).collect();
+    let mut rng = ChaCha8Rng::seed_from_u64(settings.seed);
+    let mut weights = base.clone();
+    // Each sample computes every total with its weights through the scorecard's own rules
+    // (`scoring::totals`: one aggregation, one status rule) and ranks them with its ranking.
+    // At spread 0 every factor is exactly 1, so every sample is the scorecard.
+    let parts: Vec<Vec<Part>> = card
         .rows
         .iter()
-        .map(|row| {
-            row.criteria
-                .iter()
-                .map(|c| match (c.source, c.score) {
-                    (Source::NotApplicable, _) => Cell::NotApplicable,
-                    (Source::Missing, _) | (_, None) => Cell::Missing,
-                    (_, Some(s)) => Cell::Score(s.to_f64().unwrap_or(0.0)),
-                })
-                .collect()
-        })
+        .map(|row| row.criteria.iter().map(CriterionScore::part).collect())
         .collect();
-    let base: Vec<f64> = rubric
-        .criteria
-        .iter()
-        .map(|c| c.weight.to_f64().unwrap_or(0.0))
-        .collect();
-    let mut rng = ChaCha8Rng::seed_from_u64(settings.seed);
-    let mut weights = vec![0.0; base.len()];
     let mut totals = vec![None; n];
-    let mut sample_ranks = vec![None; n];
     let mut per_program: Vec<Vec<usize>> = vec![Vec::with_capacity(settings.samples); n];
     let mut counts = vec![vec![0usize; n]; n];
     for _ in 0..settings.samples {
         for (w, b) in weights.iter_mut().zip(&base) {
             let factor = 1.0 - settings.spread + 2.0 * settings.spread * rng.random::<f64>();
-            *w = b * factor;
+            *w = Decimal::from_f64(factor).map_or(*b, |f| *b * f);
         }
-        for (t, c) in totals.iter_mut().zip(&cells) {
-            *t = sampled_total(rubric, c, &weights);
+        for (t, cells) in totals.iter_mut().zip(&parts) {
+            *t = scoring::totals(rubric, weights.iter().copied().zip(cells.iter().copied()))
+                .displayed();
         }
-        ranks(&totals, &mut sample_ranks);
-        for (i, r) in sample_ranks.iter().enumerate() {
-            if let Some(r) = *r {
+        for (i, r) in scoring::competition_ranks(&totals).into_iter().enumerate() {
+            if let Some(r) = r {
                 per_program[i].push(r);
                 counts[i][r - 1] += 1;
             }
@@ -211,22 +124,27 @@ pub fn analyse(rubric: &Rubric, card: &Scorecard, settings: Settings) -> Vec<Rob
 fn leave_one_out(rubric: &Rubric, card: &Scorecard) -> Vec<Vec<Option<usize>>> {
     (0..rubric.criteria.len())
         .map(|left_out| {
-            let mut r = rubric.clone();
-            r.criteria[left_out].weight = Decimal::ZERO;
-            let mut rows = card.rows.clone();
-            for row in &mut rows {
-                // Rows in a scorecard passed the missing policy once; they pass again.
-                let _ = scoring::aggregate(&r, row);
-            }
-            scoring::rank(&mut rows);
-            let by_id: BTreeMap<&str, Option<usize>> = rows
+            let weights: Vec<Decimal> = rubric
+                .criteria
                 .iter()
-                .map(|x| (x.program_id.as_str(), x.rank))
+                .enumerate()
+                .map(|(i, c)| {
+                    if i == left_out {
+                        Decimal::ZERO
+                    } else {
+                        c.weight
+                    }
+                })
                 .collect();
-            card.rows
+            let totals: Vec<Option<Decimal>> = card
+                .rows
                 .iter()
-                .map(|row| by_id[row.program_id.as_str()])
-                .collect()
+                .map(|row| {
+                    let parts = row.criteria.iter().map(CriterionScore::part);
+                    scoring::totals(rubric, weights.iter().copied().zip(parts)).displayed()
+                })
+                .collect();
+            scoring::competition_ranks(&totals)
         })
         .collect()
 }
@@ -242,12 +160,5 @@ mod tests {
         assert_eq!(percentile(&v, 95.0), Some(19));
         assert_eq!(percentile(&[3], 95.0), Some(3));
         assert_eq!(percentile(&[], 50.0), None);
-    }
-
-    #[test]
-    fn ranks_ties_on_rounded_totals() {
-        let mut out = vec![None; 4];
-        ranks(&[Some(70.004), Some(69.996), Some(80.0), None], &mut out);
-        assert_eq!(out, [Some(2), Some(2), Some(1), None]);
     }
 }

@@ -390,12 +390,16 @@ fn assert_self_contained(html: &str, page: &Page, allowed: &[String]) {
 /// The source URLs of the programmes in a folder, as the library reads them.
 fn source_urls(dir: &Path) -> Vec<String> {
     let rubric = polscore::rubric::builtin();
-    let loaded = polscore::load_programs(&[dir.to_path_buf()], &rubric);
+    let loaded = polscore::load_programs(
+        &[dir.to_path_buf()],
+        &rubric,
+        &polscore::diag::Limits::default(),
+    );
     assert!(loaded.problems.is_empty());
     loaded
         .programs
         .iter()
-        .flat_map(|p| p.sources.iter().map(|s| s.url.clone()))
+        .flat_map(|p| p.program().sources.iter().map(|s| s.url.clone()))
         .collect()
 }
 

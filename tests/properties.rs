@@ -6,8 +6,8 @@
 //! ratings. Each indicator has its own words, so that adding one indicator's phrase cannot
 //! make another indicator count.
 
-use polscore::diag::SourceFile;
-use polscore::program::Program;
+use polscore::bind::Bound;
+use polscore::diag::{Limits, SourceFile};
 use polscore::rubric::Rubric;
 use proptest::prelude::*;
 use rust_decimal::Decimal;
@@ -134,13 +134,22 @@ fn program_toml(id: &str, p: &Prog, spec: &Spec, extra_text: &str, bump: Option<
     t
 }
 
-fn programs(spec: &Spec, rubric: &Rubric, progs: &[Prog]) -> Vec<Program> {
+/// A description parsed and bound to `rubric`, as every command reads one.
+fn bound(file: SourceFile, rubric: &Rubric) -> Bound {
+    let (program, problems) = polscore::program::parse(file, &Limits::default());
+    assert!(!problems.has_errors(), "{problems}");
+    polscore::bind::bind(rubric, program.expect("a program"))
+        .0
+        .expect("bound")
+}
+
+fn programs(spec: &Spec, rubric: &Rubric, progs: &[Prog]) -> Vec<Bound> {
     progs
         .iter()
         .enumerate()
         .map(|(k, p)| {
             let toml = program_toml(&format!("p{k}"), p, spec, "", None);
-            polscore::program::parse(SourceFile::new(format!("p{k}.toml"), toml), rubric).unwrap()
+            bound(SourceFile::new(format!("p{k}.toml"), toml), rubric)
         })
         .collect()
 }
@@ -265,8 +274,8 @@ proptest! {
         // A sentence of its own, after a blank line: no cue reaches it.
         let after = program_toml("p", p, &spec, &format!("\n\nThe team has a {} plan.\n", word(i, j)), None);
         let level = |toml: String| {
-            let prog = polscore::program::parse(SourceFile::new("p.toml", toml), &r).unwrap();
-            let row = polscore::assess::score_program(&r, &prog);
+            let prog = bound(SourceFile::new("p.toml", toml), &r);
+            let (row, _) = polscore::assess::score(&r, &prog);
             row.criteria[i].level
         };
         let (b, a) = (level(before), level(after));
@@ -286,7 +295,7 @@ proptest! {
         let i = rated[pick.index(rated.len())];
         let total = |bump: Option<usize>| {
             let toml = program_toml("p", &progs[0], &spec, "", bump);
-            let prog = polscore::program::parse(SourceFile::new("p.toml", toml), &r).unwrap();
+            let prog = bound(SourceFile::new("p.toml", toml), &r);
             let (card, _) = polscore::score(&r, &[prog]);
             card.rows.first().and_then(|row| row.total)
         };

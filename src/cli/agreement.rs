@@ -8,11 +8,11 @@ use rust_decimal::Decimal;
 
 use super::sheet::SheetArgs;
 use super::{SUCCESS, load_rubric, write_output};
-use crate::agreement::{Item, ordinal_alpha, pairable_values};
-use crate::decimal::fixed;
-use crate::diag::Diagnostics;
-use crate::ratings::read_all;
-use crate::report::csv::{Cell, write};
+use polscore::agreement::{Item, ordinal_alpha, pairable_values};
+use polscore::decimal::fixed;
+use polscore::diag::{Diagnostics, Limits};
+use polscore::ratings::read_all;
+use polscore::report::csv::{Cell, write};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -70,9 +70,10 @@ fn alpha_text(a: Option<f64>) -> String {
         .unwrap_or_default()
 }
 
-pub fn run(args: Args) -> Result<u8, Diagnostics> {
-    let rubric = load_rubric(args.rubric.as_deref())?;
-    let ratings = read_all(&args.ratings, &rubric)?;
+pub fn run(args: Args, limits: &Limits) -> Result<u8, Diagnostics> {
+    let rubric = load_rubric(args.rubric.as_deref(), limits)?;
+    let (ratings, warnings) = read_all(&args.ratings, &rubric, limits)?;
+    super::warn(&warnings);
     // (criterion, program) -> [(assessor, level)]
     let mut cells: BTreeMap<(String, String), Vec<(String, i64)>> = BTreeMap::new();
     for r in &ratings {
@@ -166,7 +167,7 @@ fn text(rows: &[Row], disagreements: &[Disagreement]) -> String {
     let mut out = String::from(
         "Krippendorff's alpha, ordinal metric (1 = perfect agreement, 0 = chance)\n\n",
     );
-    out += &crate::report::aligned(&table);
+    out += &polscore::report::aligned(&table);
     if disagreements.is_empty() {
         out += "\nNo item's raters differ by more than one level.\n";
     } else {

@@ -10,8 +10,8 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use super::{SUCCESS, load_rubric};
-use crate::diag::{Diagnostic, Diagnostics, SourceFile};
-use crate::rubric::{self, Rubric};
+use polscore::diag::{Diagnostic, Diagnostics, Limits, SourceFile};
+use polscore::rubric::{self, Rubric};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -38,7 +38,7 @@ fn kind(file: &SourceFile) -> Result<Kind, Diagnostics> {
     if ext.as_deref() != Some("toml") {
         return Ok(Kind::Program);
     }
-    let table: toml::Table = crate::tomlfile::parse(file)?;
+    let table: toml::Table = polscore::tomlfile::parse(file)?;
     match (table.contains_key("rubric"), table.contains_key("program")) {
         (true, false) => Ok(Kind::Rubric),
         (false, true) => Ok(Kind::Program),
@@ -57,12 +57,12 @@ fn kind(file: &SourceFile) -> Result<Kind, Diagnostics> {
     }
 }
 
-pub fn run(args: Args) -> Result<u8, Diagnostics> {
-    let (files, mut problems) = crate::description_files(&args.files);
+pub fn run(args: Args, limits: &Limits) -> Result<u8, Diagnostics> {
+    let (files, mut problems) = polscore::description_files(&args.files);
     let mut rubrics: Vec<(PathBuf, Rubric)> = Vec::new();
     let mut programs = Vec::new();
     for path in files {
-        let file = match SourceFile::read(&path) {
+        let file = match SourceFile::read(&path, limits) {
             Ok(f) => f,
             Err(d) => {
                 problems.push(d);
@@ -79,7 +79,7 @@ pub fn run(args: Args) -> Result<u8, Diagnostics> {
         }
     }
     let against = match (&args.rubric, rubrics.as_slice()) {
-        (Some(p), _) => Some(load_rubric(Some(p))?),
+        (Some(p), _) => Some(load_rubric(Some(p), limits)?),
         (None, [(_, only)]) => Some(only.clone()),
         (None, []) => Some(rubric::builtin()),
         // Several rubrics and no --rubric: programs are checked against each.
@@ -91,9 +91,10 @@ pub fn run(args: Args) -> Result<u8, Diagnostics> {
     };
     let mut program_count = 0;
     for r in targets {
-        let loaded = crate::load_programs(&programs, r);
+        let loaded = polscore::load_programs(&programs, r, limits);
         program_count = program_count.max(loaded.programs.len());
         problems.extend(loaded.problems);
+        super::warn(&loaded.warnings);
     }
     if !problems.is_empty() {
         return Err(problems);

@@ -7,9 +7,9 @@ use clap::ValueEnum;
 
 use super::sheet::SheetArgs;
 use super::{SUCCESS, write_output};
-use crate::compare::{compare, read_card, table};
-use crate::diag::{Diagnostic, Diagnostics};
-use crate::report::csv::write;
+use polscore::compare::{compare, read_card, table};
+use polscore::diag::{Diagnostic, Diagnostics, Limits};
+use polscore::report::csv::write;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -48,8 +48,8 @@ impl Args {
     }
 }
 
-pub fn run(args: Args) -> Result<u8, Diagnostics> {
-    let (old, new) = match (read_card(&args.old), read_card(&args.new)) {
+pub fn run(args: Args, limits: &Limits) -> Result<u8, Diagnostics> {
+    let (old, new) = match (read_card(&args.old, limits), read_card(&args.new, limits)) {
         (Ok(o), Ok(n)) => (o, n),
         (o, n) => {
             let mut d = Diagnostics::default();
@@ -73,7 +73,7 @@ pub fn run(args: Args) -> Result<u8, Diagnostics> {
     let cells = table(&comparison);
     let bytes = match args.format {
         Format::Csv => write(&args.sheet.style(), &cells),
-        Format::Table => crate::report::aligned(&cells).into_bytes(),
+        Format::Table => polscore::report::aligned(&cells).into_bytes(),
     };
     if old.digest != new.digest && super::chatty() {
         let dropped = if comparison.dropped.is_empty() {

@@ -4,8 +4,8 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use super::{INVALID_INPUT, SUCCESS, load_rubric, report};
-use crate::diag::{Diagnostic, Diagnostics};
-use crate::{assess, program, scoring};
+use polscore::assess;
+use polscore::diag::{Diagnostic, Diagnostics, Limits};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -20,8 +20,8 @@ pub struct Args {
     program: PathBuf,
 }
 
-pub fn run(args: Args) -> Result<u8, Diagnostics> {
-    let rubric = load_rubric(args.rubric.as_deref())?;
+pub fn run(args: Args, limits: &Limits) -> Result<u8, Diagnostics> {
+    let rubric = load_rubric(args.rubric.as_deref(), limits)?;
     if args.program.is_dir() {
         return Err(Diagnostic::new(format!(
             "`{}` is a directory: explain takes one programme file",
@@ -30,21 +30,24 @@ pub fn run(args: Args) -> Result<u8, Diagnostics> {
         .with_hint("name one .toml, .md or .txt file, or use `polscore score` for a directory")
         .into());
     }
-    let mut programs = [program::load(&args.program, &rubric)?];
+    let (bound, mut problems) = polscore::load_one(&args.program, &rubric, limits);
+    super::warn(&problems.take_warnings());
+    let Some(mut bound) = bound else {
+        return Err(problems);
+    };
     // Rows about other programmes are expected in a shared ratings file: keep only this one's.
-    let problems = crate::ratings::attach_to_one(&args.ratings, &rubric, &mut programs[0]);
+    let mut problems = polscore::ratings::attach_to_one(&args.ratings, &rubric, limits, &mut bound);
+    super::warn(&problems.take_warnings());
     if !problems.is_empty() {
         return Err(problems);
     }
-    let [program] = programs;
-    let mut row = assess::score_program(&rubric, &program);
-    let rejected = scoring::aggregate(&rubric, &mut row).err();
-    let text = crate::report::explain::render(&rubric, &row);
+    let (row, refused) = assess::score(&rubric, &bound);
+    let text = polscore::report::explain::render(&rubric, &row);
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
-    match rejected {
+    match refused {
         None => Ok(SUCCESS),
-        Some(missing) => {
-            report(&crate::missing_error(&program, &missing).into());
+        Some(refused) => {
+            report(&refused.into());
             Ok(INVALID_INPUT)
         }
     }

@@ -9,7 +9,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::SUCCESS;
-use crate::diag::{Diagnostic, Diagnostics, io_reason};
+use polscore::diag::{Diagnostic, Diagnostics, io_reason};
 
 /// The starter rubric.
 pub const RUBRIC: &str = include_str!("init/rubric.toml");

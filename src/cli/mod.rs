@@ -21,8 +21,8 @@ use std::path::{Path, PathBuf};
 
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
-use crate::diag::{Diagnostic, Diagnostics, io_reason};
-use crate::rubric::{self, Rubric};
+use polscore::diag::{Diagnostic, Diagnostics, Limits, io_reason};
+use polscore::rubric::{self, Rubric};
 
 /// Exit code for success.
 pub const SUCCESS: u8 = 0;
@@ -98,7 +98,7 @@ fn parse_size(s: &str) -> Result<u64, String> {
         }
     };
     n.checked_mul(factor)
-        .filter(|&n| n <= crate::diag::LARGEST_FILE_SIZE)
+        .filter(|&n| n <= polscore::diag::LARGEST_FILE_SIZE)
         .ok_or_else(|| format!("`{s}` is too large: polscore reads files of up to 256 MiB"))
 }
 
@@ -211,20 +211,25 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
         let _ = e.print();
         return USAGE;
     }
+    let mut limits = Limits {
+        raise_hint: "raise the limit with --max-file-size, e.g. --max-file-size 256MiB".to_string(),
+        ..Limits::default()
+    };
     if let Some(size) = cli.max_file_size {
-        crate::diag::set_max_file_size(size);
+        limits.max_file_size = size;
     }
+    let limits = &limits;
     let result = match cli.command {
-        Command::Score(a) => score::run(a),
-        Command::Check(a) => check::run(a),
-        Command::Explain(a) => explain::run(a),
-        Command::Template(a) => template::run(a),
+        Command::Score(a) => score::run(a, limits),
+        Command::Check(a) => check::run(a, limits),
+        Command::Explain(a) => explain::run(a, limits),
+        Command::Template(a) => template::run(a, limits),
         Command::Completions(a) => shell::completions(a),
         Command::Man(a) => shell::man(a),
-        Command::Agreement(a) => agreement::run(a),
-        Command::Compare(a) => compare::run(a),
-        Command::Sensitivity(a) => sensitivity::run(a),
-        Command::RubricDoc(a) => rubric_doc::run(a),
+        Command::Agreement(a) => agreement::run(a, limits),
+        Command::Compare(a) => compare::run(a, limits),
+        Command::Sensitivity(a) => sensitivity::run(a, limits),
+        Command::RubricDoc(a) => rubric_doc::run(a, limits),
         Command::Schema(a) => schema::run(a),
         Command::Init(a) => init::run(a),
     };
@@ -237,8 +242,29 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
     }
 }
 
-/// Writes diagnostics to stderr, with a count when there are several.
+/// Writes warnings to stderr, unless `--quiet`.
+fn warn(warnings: &Diagnostics) {
+    if chatty() {
+        render(warnings);
+    }
+}
+
+/// Writes diagnostics to stderr, with a count when there are several errors. Warnings among
+/// them are written as such (and not with `--quiet`).
 fn report(problems: &Diagnostics) {
+    let mut problems = problems.clone();
+    warn(&problems.take_warnings());
+    render(&problems);
+    if problems.len() > 1 {
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "{} problems found",
+            problems.len()
+        );
+    }
+}
+
+fn render(problems: &Diagnostics) {
     let mut err = std::io::stderr().lock();
     let color = COLOR.load(std::sync::atomic::Ordering::Relaxed);
     for d in &problems.0 {
@@ -249,15 +275,12 @@ fn report(problems: &Diagnostics) {
         };
         let _ = writeln!(err, "{text}");
     }
-    if problems.len() > 1 {
-        let _ = writeln!(err, "{} problems found", problems.len());
-    }
 }
 
 /// The rubric named by `--rubric`, or the built-in one.
-fn load_rubric(path: Option<&Path>) -> Result<Rubric, Diagnostics> {
+fn load_rubric(path: Option<&Path>, limits: &Limits) -> Result<Rubric, Diagnostics> {
     match path {
-        Some(p) => rubric::load(p),
+        Some(p) => rubric::load(p, limits),
         None => Ok(rubric::builtin()),
     }
 }

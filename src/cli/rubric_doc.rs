@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use super::{SUCCESS, load_rubric, write_output};
-use crate::diag::Diagnostics;
+use polscore::diag::{Diagnostics, Limits};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -15,9 +15,9 @@ pub struct Args {
     output: Option<PathBuf>,
 }
 
-pub fn run(args: Args) -> Result<u8, Diagnostics> {
-    let rubric = load_rubric(args.rubric.as_deref())?;
-    let doc = crate::report::markdown::rubric_doc(&rubric);
+pub fn run(args: Args, limits: &Limits) -> Result<u8, Diagnostics> {
+    let rubric = load_rubric(args.rubric.as_deref(), limits)?;
+    let doc = polscore::report::markdown::rubric_doc(&rubric);
     write_output(args.output.as_ref(), doc.as_bytes())?;
     Ok(SUCCESS)
 }

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use super::{SUCCESS, write_output};
-use crate::diag::Diagnostics;
+use polscore::diag::Diagnostics;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -26,8 +26,8 @@ enum Kind {
 
 pub fn run(args: Args) -> Result<u8, Diagnostics> {
     let schema = match args.kind {
-        Kind::Rubric => crate::schema::rubric(),
-        Kind::Program => crate::schema::program(),
+        Kind::Rubric => polscore::schema::rubric(),
+        Kind::Program => polscore::schema::program(),
     };
     // Two-space indentation and a final newline, as a person would save it.
     let mut text = serde_json::to_string_pretty(&schema).expect("a JSON value serializes");

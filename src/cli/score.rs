@@ -7,9 +7,9 @@ use clap::ValueEnum;
 use super::progress::Progress;
 use super::sheet::SheetArgs;
 use super::{INVALID_INPUT, SUCCESS, load_rubric, report, write_output, write_output_with};
-use crate::corpus::{self, Shape};
-use crate::diag::Diagnostics;
-use crate::report;
+use polscore::corpus::{self, Shape};
+use polscore::diag::{Diagnostics, Limits};
+use polscore::report;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -63,10 +63,10 @@ impl Args {
     }
 }
 
-pub fn run(args: Args) -> Result<u8, Diagnostics> {
-    let rubric = load_rubric(args.rubric.as_deref())?;
-    let (files, problems) = crate::description_files(&args.programs);
-    let book = crate::ratings::Book::read(&args.ratings, &rubric);
+pub fn run(args: Args, limits: &Limits) -> Result<u8, Diagnostics> {
+    let rubric = load_rubric(args.rubric.as_deref(), limits)?;
+    let (files, problems) = polscore::description_files(&args.programs);
+    let book = polscore::ratings::Book::read(&args.ratings, &rubric, limits);
     let shape = match args.format {
         Format::Wide => Shape::Wide,
         Format::Long => Shape::Long,
@@ -88,10 +88,13 @@ pub fn run(args: Args) -> Result<u8, Diagnostics> {
             shape,
             style: args.sheet.style(),
             progress: &mut |done, total| progress.update(done, total),
+            limits,
         },
     );
     progress.finish();
-    let (card, problems) = scored?;
+    let (card, mut problems) = scored?;
+    // Warnings go out before the scorecard is written; they do not change the exit code.
+    super::warn(&problems.take_warnings());
     let full = |card: corpus::CorpusCard| card.into_scorecard().expect("a full scorecard");
     match args.format {
         Format::Wide | Format::Long => {

@@ -6,10 +6,10 @@ use rust_decimal::Decimal;
 
 use super::sheet::SheetArgs;
 use super::{SUCCESS, load_rubric, write_output};
-use crate::decimal::fixed;
-use crate::diag::Diagnostics;
-use crate::report::csv::{Cell, write};
-use crate::sensitivity::{Settings, analyse};
+use polscore::decimal::fixed;
+use polscore::diag::{Diagnostics, Limits};
+use polscore::report::csv::{Cell, write};
+use polscore::sensitivity::{Settings, analyse};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -73,16 +73,19 @@ fn figure(x: f64, dp: u32) -> String {
         .unwrap_or_default()
 }
 
-pub fn run(args: Args) -> Result<u8, Diagnostics> {
-    let rubric = load_rubric(args.rubric.as_deref())?;
-    let mut loaded = crate::load_programs(&args.programs, &rubric);
+pub fn run(args: Args, limits: &Limits) -> Result<u8, Diagnostics> {
+    let rubric = load_rubric(args.rubric.as_deref(), limits)?;
+    let mut loaded = polscore::load_programs(&args.programs, &rubric, limits);
     let mut problems = loaded.problems;
-    problems.extend(crate::ratings::attach(
+    problems.extend(polscore::ratings::attach(
         &args.ratings,
         &rubric,
+        limits,
         &mut loaded.programs,
     ));
-    let (card, rejected) = crate::score(&rubric, &loaded.programs);
+    super::warn(&loaded.warnings);
+    super::warn(&problems.take_warnings());
+    let (card, rejected) = polscore::score(&rubric, &loaded.programs);
     problems.extend(rejected);
     if !problems.is_empty() {
         return Err(problems);
@@ -127,8 +130,8 @@ pub fn run(args: Args) -> Result<u8, Diagnostics> {
     }
     let bytes = match args.format {
         Format::Csv => write(&args.sheet.style(), &rows),
-        Format::Table => crate::report::aligned(&rows).into_bytes(),
-        Format::Html => crate::report::html::sensitivity(&rubric, &card, &result, &settings),
+        Format::Table => polscore::report::aligned(&rows).into_bytes(),
+        Format::Html => polscore::report::html::sensitivity(&rubric, &card, &result, &settings),
     };
     write_output(args.output.as_ref(), &bytes)?;
     Ok(SUCCESS)

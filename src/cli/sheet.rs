@@ -2,7 +2,7 @@
 //! `--decimal-comma`, `--crlf`, `--excel`), defined once so that each command offers the same
 //! flags with the same help.
 
-use crate::report::csv::CsvStyle;
+use polscore::report::csv::CsvStyle;
 
 #[derive(Debug, Clone, Default, clap::Args)]
 #[command(next_help_heading = "Spreadsheet options (CSV output)")]

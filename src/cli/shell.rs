@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap_complete::Shell;
 
 use super::{SUCCESS, write_output};
-use crate::diag::Diagnostics;
+use polscore::diag::Diagnostics;
 
 #[derive(Debug, clap::Args)]
 pub struct CompletionsArgs {

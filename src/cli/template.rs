@@ -8,9 +8,9 @@ use std::path::PathBuf;
 
 use super::sheet::SheetArgs;
 use super::{SUCCESS, load_rubric, write_output};
-use crate::diag::Diagnostics;
-use crate::report::csv::{Cell, write};
-use crate::rubric::{Method, Rubric};
+use polscore::diag::{Diagnostics, Limits};
+use polscore::report::csv::{Cell, write};
+use polscore::rubric::{Method, Rubric};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -31,7 +31,7 @@ pub struct Args {
 }
 
 /// "0 Absent: descriptor | 1 Weak: ..." for a criterion.
-fn scale_help(rubric: &Rubric, c: &crate::rubric::Criterion) -> String {
+fn scale_help(rubric: &Rubric, c: &polscore::rubric::Criterion) -> String {
     let s = &rubric.scale;
     (s.min..=s.max)
         .map(|l| {
@@ -47,14 +47,15 @@ fn scale_help(rubric: &Rubric, c: &crate::rubric::Criterion) -> String {
         .join(" | ")
 }
 
-pub fn run(args: Args) -> Result<u8, Diagnostics> {
-    let rubric = load_rubric(args.rubric.as_deref())?;
-    let loaded = crate::load_programs(&args.programs, &rubric);
+pub fn run(args: Args, limits: &Limits) -> Result<u8, Diagnostics> {
+    let rubric = load_rubric(args.rubric.as_deref(), limits)?;
+    let loaded = polscore::load_programs(&args.programs, &rubric, limits);
+    super::warn(&loaded.warnings);
     if !loaded.problems.is_empty() {
         return Err(loaded.problems);
     }
     let mut programs = loaded.programs;
-    programs.sort_by(|a, b| a.id.cmp(&b.id));
+    programs.sort_by(|a, b| a.program().id.cmp(&b.program().id));
     let mut header = vec![
         "program_id",
         "criterion_id",
@@ -67,8 +68,9 @@ pub fn run(args: Args) -> Result<u8, Diagnostics> {
     }
     header.extend(["criterion_name", "question", "scale", "computed_level"]);
     let mut rows = vec![header.into_iter().map(Cell::text).collect::<Vec<_>>()];
-    for p in &programs {
-        let scored = crate::assess::score_program(&rubric, p);
+    for bound in &programs {
+        let p = bound.program();
+        let (scored, _) = polscore::assess::score(&rubric, bound);
         for (c, s) in rubric.criteria.iter().zip(&scored.criteria) {
             let rating = matches!(c.method, Method::Rating);
             if !rating && !args.all {

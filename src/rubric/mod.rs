@@ -16,7 +16,7 @@ pub use load::{
 };
 pub use model::*;
 
-use crate::diag::{Diagnostics, SourceFile};
+use crate::diag::{Diagnostics, Limits, SourceFile};
 
 /// The built-in P/CVE rubric, compiled in from `rubrics/pcve.toml`.
 pub const BUILTIN_TOML: &str = include_str!("../../rubrics/pcve.toml");
@@ -30,8 +30,8 @@ pub fn parse(file: &SourceFile) -> Result<Rubric, Diagnostics> {
 }
 
 /// Reads, parses and validates a rubric file.
-pub fn load(path: &Path) -> Result<Rubric, Diagnostics> {
-    parse(&SourceFile::read(path)?)
+pub fn load(path: &Path, limits: &Limits) -> Result<Rubric, Diagnostics> {
+    parse(&SourceFile::read(path, limits)?)
 }
 
 /// The built-in rubric.

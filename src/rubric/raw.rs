@@ -18,7 +18,7 @@ use toml::Spanned;
 
 use super::model::{Aggregation, Direction, Method, MissingPolicy};
 use crate::decimal::Dec;
-use crate::schema::{CURRENCY_PATTERN, CurrencyCode, Id, NonBlank, Phrase};
+use crate::shapes::{CURRENCY_PATTERN, CurrencyCode, Id, NonBlank, Phrase};
 
 /// A polscore rubric: what is judged, how, and on which scale. Check it with `polscore check
 /// rubric.toml`.
