@@ -17,7 +17,7 @@ pub struct Args {
 
 pub fn run(args: Args, limits: &Limits) -> Result<u8, Diagnostics> {
     let rubric = load_rubric(args.rubric.as_deref(), limits)?;
-    let doc = polscore::report::markdown::rubric_doc(&rubric);
+    let doc = polscore::report::methodology::render(&rubric);
     write_output(args.output.as_ref(), doc.as_bytes())?;
     Ok(SUCCESS)
 }

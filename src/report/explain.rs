@@ -1,11 +1,15 @@
 //! `polscore explain`: why each criterion of one programme has its level, for a terminal.
+//! The evidence is told by the same narration as the reports, in plain text indented two
+//! spaces a level, with the detail someone checking a rubric wants.
 
 use std::fmt::Write;
 
+use super::narration::{self, Detail, Lines, Markup, Span, aggregation_text, missing_text};
+use super::trail::{level_text, squash};
 use super::{collapse, opt_fixed};
 use crate::decimal::{fixed, plain};
-use crate::rubric::{Criterion, Method, Rubric};
-use crate::scoring::{CriterionScore, Gathered, ProgramScore, Source};
+use crate::rubric::{Criterion, Rubric};
+use crate::scoring::{CriterionScore, ProgramScore, Source};
 
 /// The explanation of one scored programme.
 pub fn render(rubric: &Rubric, row: &ProgramScore) -> String {
@@ -24,6 +28,12 @@ pub fn render(rubric: &Rubric, row: &ProgramScore) -> String {
         },
         rubric.digest
     );
+    let _ = writeln!(
+        w,
+        "  levels:   {} to {}",
+        level_text(&rubric.scale, rubric.scale.min),
+        level_text(&rubric.scale, rubric.scale.max)
+    );
     let total = match row.total {
         Some(_) => opt_fixed(row.total, 2),
         None => "— (not enough evidence)".to_string(),
@@ -35,8 +45,15 @@ pub fn render(rubric: &Rubric, row: &ProgramScore) -> String {
         .unwrap_or_default();
     let _ = writeln!(
         w,
-        "  total:    {total}{band}, {} aggregation",
+        "  total:    {total}{band}, {} (aggregation = \"{}\")",
+        aggregation_text(rubric.aggregation),
         rubric.aggregation.name()
+    );
+    let _ = writeln!(
+        w,
+        "  missing:  {} (missing = \"{}\")",
+        missing_text(rubric.missing),
+        rubric.missing.name()
     );
     let _ = writeln!(
         w,
@@ -52,26 +69,17 @@ pub fn render(rubric: &Rubric, row: &ProgramScore) -> String {
     out
 }
 
-fn level_text(rubric: &Rubric, level: i64) -> String {
-    match rubric.scale.label(level) {
-        Some(label) => format!("{level} ({label})"),
-        None => level.to_string(),
-    }
-}
-
 fn criterion(w: &mut String, rubric: &Rubric, k: &Criterion, c: &CriterionScore) {
     let _ = writeln!(w, "{} — {} [{}]", k.id, k.name, k.method.name());
     let headline = match (c.source, c.level) {
-        (Source::Missing, _) => {
-            format!("missing: {}", c.reason.as_deref().unwrap_or("no evidence"))
+        (Source::Missing, _) if c.score.is_some() => {
+            format!("missing, scored {}", opt_fixed(c.score, 2))
         }
-        (Source::NotApplicable, _) => format!(
-            "not applicable: {}",
-            c.reason.as_deref().map(collapse).unwrap_or_default()
-        ),
+        (Source::Missing, _) => "missing".to_string(),
+        (Source::NotApplicable, _) => "not applicable".to_string(),
         (source, Some(l)) => format!(
             "level {} from {}, score {}, weight {}, contribution {}",
-            level_text(rubric, l),
+            level_text(&rubric.scale, l),
             source.name(),
             opt_fixed(c.score, 2),
             fixed(c.weight, 4),
@@ -80,151 +88,62 @@ fn criterion(w: &mut String, rubric: &Rubric, k: &Criterion, c: &CriterionScore)
         (source, None) => source.name().to_string(),
     };
     let _ = writeln!(w, "  {headline}");
-    if c.source == Source::Missing && c.score.is_some() {
-        let _ = writeln!(w, "  scored 0.00 under missing = \"zero\"");
+    // Items are indented as the headline is, quotes one level further.
+    let mut m = Terminal(Lines::new(w, "", 1, false));
+    narration::narrate(&mut m, rubric, k, c, Detail::Full);
+}
+
+/// Plain text for a terminal: a list item is a line indented two spaces a level, a quote a
+/// line one level further in; a phrase that occurred is set between `*`, a negated one
+/// between `~`.
+struct Terminal<'a>(Lines<'a>);
+
+impl Markup for Terminal<'_> {
+    fn text(&mut self, s: &str) {
+        self.0.out.push_str(&squash(s));
     }
-    match (&k.method, &c.gathered) {
-        (Method::Evidence { base, indicators }, Gathered::Evidence(Some(findings))) => {
-            let mut sum = Vec::new();
-            for t in &c.tallies {
-                let ind = &indicators[t.indicator];
-                let verdict = if t.counts {
-                    sum.push(format!("{:+}", ind.points));
-                    format!("counts, {:+} points", ind.points)
-                } else {
-                    format!(
-                        "does not count: {} affirmed of {} needed",
-                        t.affirmed, ind.min_matches
-                    )
-                };
-                let _ = writeln!(w, "  {} — {verdict}", ind.id);
-                for f in findings.iter().filter(|f| f.indicator == t.indicator) {
-                    match &f.negation {
-                        None => {
-                            let _ = writeln!(
-                                w,
-                                "    + \"{}\" at {}:{} (phrase `{}`)",
-                                collapse(&f.matched),
-                                f.place.line,
-                                f.place.column,
-                                f.phrase
-                            );
-                        }
-                        Some(cue) => {
-                            let _ = writeln!(
-                                w,
-                                "    - \"{}\" at {}:{} negated by \"{}\" at {}:{} ({} the phrase)",
-                                collapse(&f.matched),
-                                f.place.line,
-                                f.place.column,
-                                collapse(&cue.text),
-                                cue.place.line,
-                                cue.place.column,
-                                if cue.after { "after" } else { "before" }
-                            );
-                        }
-                    }
-                    let _ = writeln!(w, "      “{}”", collapse(&f.sentence));
-                }
-            }
-            if let Some(l) = c.computed {
-                let sum = if sum.is_empty() {
-                    " + 0".to_string()
-                } else {
-                    format!(" {}", sum.join(" "))
-                };
-                let _ = writeln!(
-                    w,
-                    "  computed: base {base}{sum}, clamped to {}..{} = {}",
-                    rubric.scale.min, rubric.scale.max, l
-                );
-            }
-        }
-        (
-            Method::Metric {
-                thresholds,
-                direction,
-                ..
-            },
-            Gathered::Metric(m),
-        ) => {
-            let _ = writeln!(w, "  formula: {}", m.formula);
-            for f in &m.facts {
-                let unit = f
-                    .unit
-                    .as_deref()
-                    .map(|u| format!(" {u}"))
-                    .unwrap_or_default();
-                match &f.converted {
-                    Some((v, base, rate)) => {
-                        let _ = writeln!(
-                            w,
-                            "    {} = {}{unit} × {} = {} {base}",
-                            f.name,
-                            plain(f.value),
-                            plain(*rate),
-                            plain(*v)
-                        );
-                    }
-                    None => {
-                        let _ = writeln!(w, "    {} = {}{unit}", f.name, plain(f.value));
-                    }
-                }
-            }
-            match &m.value {
-                Ok(v) => {
-                    let _ = writeln!(
-                        w,
-                        "  value: {} ({}, thresholds {})",
-                        plain(*v),
-                        direction.name(),
-                        thresholds
-                            .iter()
-                            .map(|t| plain(*t))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    );
-                }
-                Err(e) => {
-                    let _ = writeln!(w, "  no value: {e}");
-                }
-            }
-            if c.source == Source::Override {
-                match c.computed {
-                    Some(l) => {
-                        let _ = writeln!(w, "  computed level {l}, overridden");
-                    }
-                    None => {
-                        let _ = writeln!(w, "  computed level missing, overridden");
-                    }
-                }
-            }
-        }
-        _ => {}
+
+    fn code(&mut self, s: &str) {
+        let _ = write!(self.0.out, "`{}`", collapse(s));
     }
-    for a in &c.assessments {
-        let role = if a.not_applicable {
-            "not applicable"
-        } else if matches!(k.method, Method::Rating) {
-            "rating"
-        } else if a.override_level {
-            "override"
-        } else {
-            "advisory, not used"
-        };
-        let who = if a.assessor.is_empty() {
-            "unnamed assessor"
-        } else {
-            &a.assessor
-        };
-        let level = a
-            .level
-            .map(|l| format!(" level {}", level_text(rubric, l)))
-            .unwrap_or_default();
-        let _ = writeln!(w, "  assessment ({role}) by {who}{level} [{}]", a.origin);
-        let _ = writeln!(w, "    {}", collapse(&a.rationale));
-        for e in &a.evidence {
-            let _ = writeln!(w, "    evidence: {}", collapse(e));
-        }
+
+    fn emphasis(&mut self, s: &str) {
+        let _ = write!(self.0.out, "*{}*", collapse(s));
+    }
+
+    fn strike(&mut self, s: &str) {
+        let _ = write!(self.0.out, "~{}~", collapse(s));
+    }
+
+    fn link(&mut self, text: &str, url: &str) {
+        let _ = write!(self.0.out, "{} <{url}>", collapse(text));
+    }
+
+    fn start(&mut self, _: Span) {}
+
+    fn end(&mut self, _: Span) {}
+
+    fn quote_start(&mut self) {
+        self.0.quote_start();
+    }
+
+    fn quote_end(&mut self) {
+        self.0.end();
+    }
+
+    fn list_start(&mut self) {
+        self.0.list_start();
+    }
+
+    fn list_end(&mut self) {
+        self.0.list_end();
+    }
+
+    fn item_start(&mut self) {
+        self.0.item_start();
+    }
+
+    fn item_end(&mut self) {
+        self.0.end();
     }
 }

@@ -2,13 +2,17 @@
 //! people (Markdown, self-contained HTML, the rubric's methodology).
 //!
 //! Formatters only: they read a [`Scorecard`](crate::scoring::Scorecard) and its rubric and
-//! never score, read files or print.
+//! never score, read files or print. A criterion's evidence is built once as a trail
+//! (`trail`) and told once (`narration`) through a markup that the terminal, Markdown and
+//! HTML each implement.
 
 pub mod csv;
 pub mod explain;
 pub mod html;
 pub mod json;
 pub mod markdown;
+pub mod methodology;
+mod narration;
 mod trail;
 
 use rust_decimal::Decimal;

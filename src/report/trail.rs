@@ -1,5 +1,5 @@
-//! The evidence trail of one criterion of one programme, as the Markdown and HTML reports tell
-//! it: built once here so that both formats say the same things in the same order.
+//! The evidence trail of one criterion of one programme, as data: built once here and told
+//! by [`narration`](super::narration) in every report for people.
 //!
 //! A trail is a list of [`Step`]s: why a criterion is missing, each indicator that occurred
 //! with the sentences it occurred in, how the points add up, a formula with its facts and the
@@ -31,8 +31,10 @@ pub(crate) enum Step<'a> {
     Formula {
         formula: &'a str,
         facts: &'a [FactUse],
-        /// The value for reading (see [`readable`]), or why there is none.
-        value: Result<Readable, &'a str>,
+        /// Its exact value, or why there is none.
+        value: Result<Decimal, &'a str>,
+        /// The metric's thresholds, lowest first.
+        thresholds: &'a [Decimal],
         direction: Direction,
         /// The computed level and the range of values that gives it.
         level: Option<(i64, String)>,
@@ -77,26 +79,6 @@ impl Role {
 }
 
 /// Points with their sign and unit: `+2 points`, `-1 point`.
-/// Where each match of a quote stands and, for a negated one, the cue that negated it:
-/// `12:5; 14:3 negated by “no” at 14:1`. `text` escapes the cue for the output format.
-pub(crate) fn match_notes(q: &Quote<'_>, text: impl Fn(&str) -> String) -> String {
-    q.findings
-        .iter()
-        .map(|f| match &f.negation {
-            None => format!("{}:{}", f.place.line, f.place.column),
-            Some(cue) => format!(
-                "{}:{} negated by “{}” at {}:{}",
-                f.place.line,
-                f.place.column,
-                text(&cue.text),
-                cue.place.line,
-                cue.place.column
-            ),
-        })
-        .collect::<Vec<_>>()
-        .join("; ")
-}
-
 pub(crate) fn points(p: i64) -> String {
     if p.unsigned_abs() == 1 {
         format!("{p:+} point")
@@ -180,11 +162,8 @@ pub(crate) fn steps<'a>(rubric: &Rubric, k: &'a Criterion, c: &'a CriterionScore
             out.push(Step::Formula {
                 formula: &m.formula,
                 facts: &m.facts,
-                value: m
-                    .value
-                    .as_ref()
-                    .map(|v| readable(*v, thresholds))
-                    .map_err(String::as_str),
+                value: m.value.as_ref().copied().map_err(String::as_str),
+                thresholds,
                 direction: *direction,
                 level,
             });
