@@ -8,12 +8,10 @@ use rust_decimal::Decimal;
 
 use crate::bind::Bound;
 use crate::diag::Diagnostic;
-use crate::evidence::{self, Cues, Doc, Pattern, Side};
-use crate::program::{Program, Text};
+use crate::evidence::{self, Cues, Doc, Finding, Pattern};
+use crate::program::Program;
 use crate::rubric::{Method, Rubric};
-use crate::scoring::{
-    self, Cue, FactUse, Finding, Gathered, MetricValue, Place, ProgramScore, Status,
-};
+use crate::scoring::{self, FactUse, Gathered, MetricValue, ProgramScore, Status};
 
 /// The one way a programme becomes a row of a scorecard, for every command: gather its
 /// evidence, score each criterion, aggregate. Returns the row (unranked) and, when the
@@ -33,12 +31,15 @@ fn gather_and_score(rubric: &Rubric, bound: &Bound) -> ProgramScore {
     let program = bound.program();
     let text = program.text.as_ref().filter(|t| !t.text.trim().is_empty());
     let doc = text.map(|t| Doc::new(&t.text));
-    // One pass over the text finds every set: the negation cues first, then each evidence
-    // criterion's indicators in rubric order (see `evidence::rubric_index`).
-    let mut hits = doc.as_ref().map(|d| rubric.phrases.find(d).into_iter());
-    let cues = hits
-        .as_mut()
-        .map(|h| Cues::from_hits(&rubric.negation, h.by_ref().take(4).collect()));
+    // One pass over the text finds the negation cues and every evidence criterion's
+    // indicators, in rubric order (`Rubric::compile_phrases`).
+    let (cues, mut hits) = match doc.as_ref().map(|d| rubric.phrases().find(d)) {
+        Some(found) => (
+            Some(Cues::from_hits(&rubric.negation, found.cues)),
+            Some(found.indicators.into_iter()),
+        ),
+        None => (None, None),
+    };
     let mut criteria = Vec::with_capacity(rubric.criteria.len());
     for c in &rubric.criteria {
         let gathered = match &c.method {
@@ -51,7 +52,7 @@ fn gather_and_score(rubric: &Rubric, bound: &Bound) -> ProgramScore {
                         Some(
                             evidence::occurrences(doc, cues, &phrases, found)
                                 .into_iter()
-                                .map(|o| finding(text, o))
+                                .map(|o| Finding::new(&text.text, o, |at| text.locate(at)))
                                 .collect(),
                         )
                     }
@@ -83,59 +84,6 @@ fn gather_and_score(rubric: &Rubric, bound: &Bound) -> ProgramScore {
         status: Status::Insufficient,
         band: None,
         rank: None,
-    }
-}
-
-fn place(text: &Text, offset: usize) -> Place {
-    let (line, column) = text.locate(offset);
-    Place { line, column }
-}
-
-/// Longest sentence quoted whole, in bytes; a longer one is quoted around the match.
-const MAX_QUOTE: usize = 600;
-
-/// The sentence around a match, as written; a very long "sentence" (a text without stops) is
-/// cut to a window around the match, so that quotes stay readable and small.
-fn quote(text: &str, sentence: std::ops::Range<usize>, matched: &std::ops::Range<usize>) -> String {
-    if sentence.len() <= MAX_QUOTE {
-        return text[sentence].to_string();
-    }
-    let floor = |mut i: usize| {
-        while !text.is_char_boundary(i) {
-            i -= 1;
-        }
-        i
-    };
-    let start = floor(
-        matched
-            .start
-            .saturating_sub(MAX_QUOTE / 3)
-            .max(sentence.start),
-    );
-    let end = floor((matched.end + MAX_QUOTE / 3).min(sentence.end));
-    let mut out = String::new();
-    if start > sentence.start {
-        out.push('…');
-    }
-    out.push_str(&text[start..end]);
-    if end < sentence.end {
-        out.push('…');
-    }
-    out
-}
-
-fn finding(text: &Text, o: evidence::Occurrence) -> Finding {
-    Finding {
-        indicator: o.indicator,
-        phrase: o.phrase,
-        matched: text.text[o.span.clone()].to_string(),
-        place: place(text, o.span.start),
-        sentence: quote(&text.text, o.sentence, &o.span),
-        negation: o.negation.map(|(span, side)| Cue {
-            text: text.text[span.clone()].to_string(),
-            place: place(text, span.start),
-            after: side == Side::After,
-        }),
     }
 }
 

@@ -8,6 +8,7 @@ use rust_decimal::Decimal;
 use rust_decimal::MathematicalOps;
 
 use crate::decimal::round;
+use crate::evidence::Finding;
 use crate::program::Assessment;
 use crate::rubric::{Aggregation, Criterion, Direction, Method, MissingPolicy, Rubric, Scale};
 
@@ -35,34 +36,31 @@ impl Source {
     }
 }
 
-/// A place in a file.
+/// Why a criterion has no level: a missing reason, or the rationale of "not applicable".
+/// Typed until it is rendered.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Place {
-    pub line: usize,
-    pub column: usize,
+pub enum Reason {
+    /// An evidence criterion, and the program has no text (or an empty one).
+    NoText,
+    /// An evidence criterion whose indicators never occur in the text.
+    NoEvidence,
+    /// A rating criterion (or a computed one that gave nothing) without an assessment.
+    NoAssessment,
+    /// A metric whose formula has no value: a fact it names is missing, or it divides by 0.
+    NoValue(String),
+    /// An assessment marked the criterion not applicable, with this rationale.
+    NotApplicable(String),
 }
 
-/// One occurrence of an indicator's phrase, located and quoted.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Finding {
-    /// Index of the indicator in its criterion.
-    pub indicator: usize,
-    pub phrase: String,
-    /// The matched words as written.
-    pub matched: String,
-    pub place: Place,
-    /// The sentence as written.
-    pub sentence: String,
-    pub negation: Option<Cue>,
-}
-
-/// The negation cue that cancelled a finding.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Cue {
-    pub text: String,
-    pub place: Place,
-    /// True when the cue follows the phrase ("mentoring was absent").
-    pub after: bool,
+impl std::fmt::Display for Reason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Reason::NoText => f.write_str("the program has no text"),
+            Reason::NoEvidence => f.write_str("no evidence in text"),
+            Reason::NoAssessment => f.write_str("no assessment"),
+            Reason::NoValue(why) | Reason::NotApplicable(why) => f.write_str(why),
+        }
+    }
 }
 
 /// A fact as a formula used it.
@@ -117,7 +115,7 @@ pub struct CriterionScore {
     /// weight × score.
     pub contribution: Decimal,
     /// Why the criterion is missing, or why it does not apply.
-    pub reason: Option<String>,
+    pub reason: Option<Reason>,
     pub gathered: Gathered,
     pub tallies: Vec<IndicatorTally>,
     /// Every assessment of this criterion (rating, override, advisory, not applicable).
@@ -212,10 +210,10 @@ pub fn score_criterion(
     assessments: Vec<Assessment>,
 ) -> CriterionScore {
     let mut tallies = Vec::new();
-    let computed: Result<i64, String> = match (&criterion.method, &gathered) {
+    let computed: Result<i64, Reason> = match (&criterion.method, &gathered) {
         (Method::Evidence { base, indicators }, Gathered::Evidence(findings)) => match findings {
-            None => Err("the program has no text".to_string()),
-            Some(f) if f.is_empty() => Err("no evidence in text".to_string()),
+            None => Err(Reason::NoText),
+            Some(f) if f.is_empty() => Err(Reason::NoEvidence),
             Some(f) => {
                 let mut points: i64 = 0;
                 for (i, ind) in indicators.iter().enumerate() {
@@ -253,13 +251,18 @@ pub fn score_criterion(
         ) => m
             .value
             .clone()
-            .map(|v| threshold_level(v, thresholds, *direction, scale)),
-        _ => Err("no assessment".to_string()),
+            .map(|v| threshold_level(v, thresholds, *direction, scale))
+            .map_err(Reason::NoValue),
+        _ => Err(Reason::NoAssessment),
     };
     let is_rating = matches!(criterion.method, Method::Rating);
     let not_applicable = assessments.iter().find(|a| a.not_applicable);
     let (source, level, reason) = if let Some(na) = not_applicable {
-        (Source::NotApplicable, None, Some(na.rationale.clone()))
+        (
+            Source::NotApplicable,
+            None,
+            Some(Reason::NotApplicable(na.rationale.clone())),
+        )
     } else {
         let chosen: Vec<i64> = assessments
             .iter()
@@ -279,7 +282,7 @@ pub fn score_criterion(
                 None,
             ),
             (None, Err(why)) => (Source::Missing, None, Some(why.clone())),
-            (None, Ok(_)) => (Source::Missing, None, Some("no assessment".to_string())),
+            (None, Ok(_)) => (Source::Missing, None, Some(Reason::NoAssessment)),
         }
     };
     CriterionScore {
@@ -413,7 +416,10 @@ pub fn aggregate(
             .iter()
             .zip(&rubric.criteria)
             .filter(|(c, _)| c.source == Source::Missing)
-            .map(|(c, k)| (k.id.clone(), c.reason.clone().unwrap_or_default()))
+            .map(|(c, k)| {
+                let why = c.reason.as_ref().map(Reason::to_string).unwrap_or_default();
+                (k.id.clone(), why)
+            })
             .collect();
         if !missing.is_empty() {
             return Err(missing);

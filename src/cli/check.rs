@@ -111,7 +111,7 @@ pub fn run(args: Args, limits: &Limits) -> Result<u8, Diagnostics> {
             r.id,
             r.version,
             r.criteria.len(),
-            r.digest
+            r.digest()
         );
     }
     let _ = writeln!(

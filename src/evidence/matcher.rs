@@ -363,6 +363,63 @@ pub enum Side {
     After,
 }
 
+/// Where each kind of negation cue occurs in one document.
+#[derive(Debug, Default)]
+pub struct CueHits {
+    pub cues: Vec<Hit>,
+    pub post_cues: Vec<Hit>,
+    pub pseudo: Vec<Hit>,
+    pub terminators: Vec<Hit>,
+}
+
+impl CueHits {
+    /// Takes the hits of [`Negation::sets`] from an index's per-set hits, in that order.
+    fn take(sets: &mut impl Iterator<Item = Vec<Hit>>) -> CueHits {
+        let mut next = || sets.next().unwrap_or_default();
+        CueHits {
+            cues: next(),
+            post_cues: next(),
+            pseudo: next(),
+            terminators: next(),
+        }
+    }
+}
+
+/// Every phrase set of a rubric in one index, found in one pass over a text: the negation
+/// cues and each evidence indicator's phrases. The order of the sets inside is known only
+/// here; [`RubricIndex::find`] hands the hits back by name.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RubricIndex {
+    index: PhraseIndex,
+}
+
+/// The hits of a [`RubricIndex`] in one document.
+#[derive(Debug)]
+pub struct RubricHits {
+    pub cues: CueHits,
+    /// Each indicator's hits, in the order the indicators were given.
+    pub indicators: Vec<Vec<Hit>>,
+}
+
+impl RubricIndex {
+    /// The index of `negation`'s cues and of `indicators` (each indicator's phrases).
+    pub fn new(negation: &Negation, indicators: &[&[Pattern]]) -> RubricIndex {
+        let mut sets: Vec<&[Pattern]> = negation.sets().to_vec();
+        sets.extend_from_slice(indicators);
+        RubricIndex {
+            index: PhraseIndex::new(&sets),
+        }
+    }
+
+    pub fn find(&self, doc: &Doc<'_>) -> RubricHits {
+        let mut sets = self.index.find(doc).into_iter();
+        RubricHits {
+            cues: CueHits::take(&mut sets),
+            indicators: sets.collect(),
+        }
+    }
+}
+
 /// The negation cues found in one document, ready to test occurrences against.
 #[derive(Debug)]
 pub struct Cues {
@@ -374,8 +431,8 @@ pub struct Cues {
 }
 
 impl Negation {
-    /// The pattern sets [`Cues::from_hits`] takes the hits of, in its order.
-    pub fn sets(&self) -> [&[Pattern]; 4] {
+    /// The four cue sets, in the order of [`CueHits`]'s fields.
+    pub(crate) fn sets(&self) -> [&[Pattern]; 4] {
         [&self.cues, &self.post_cues, &self.pseudo, &self.terminators]
     }
 }
@@ -383,14 +440,18 @@ impl Negation {
 impl Cues {
     /// Finds the negation cues in `doc` on their own (see [`Cues::from_hits`]).
     pub fn find(doc: &Doc<'_>, negation: &Negation) -> Cues {
-        let hits = PhraseIndex::new(&negation.sets()).find(doc);
-        Cues::from_hits(negation, hits)
+        let mut hits = PhraseIndex::new(&negation.sets()).find(doc).into_iter();
+        Cues::from_hits(negation, CueHits::take(&mut hits))
     }
 
     /// The cues of a document from the hits of `negation`'s [`Negation::sets`], in that order.
-    pub fn from_hits(negation: &Negation, hits: Vec<Vec<Hit>>) -> Cues {
-        let [cues, post_cues, pseudo, terminators]: [Vec<Hit>; 4] =
-            hits.try_into().expect("the hits of the four negation sets");
+    pub fn from_hits(negation: &Negation, hits: CueHits) -> Cues {
+        let CueHits {
+            cues,
+            post_cues,
+            pseudo,
+            terminators,
+        } = hits;
         // A cue that shares words with a pseudo-negation ("is not" in "is not only") is part
         // of it, not a cue. Pseudo-negations are in text order and do not overlap.
         let outside_pseudo = |h: &Hit| {

@@ -3,12 +3,16 @@
 //! This layer only finds; it never decides a level. `scoring` turns its occurrences into
 //! levels, and can be tested with hand-built occurrences.
 
+mod finding;
 mod matcher;
 mod text;
 
 use std::ops::Range;
 
-pub use matcher::{Cues, Doc, Hit, Negation, Pattern, PhraseIndex, Side};
+pub use finding::{Cue, Finding, Place};
+pub use matcher::{
+    CueHits, Cues, Doc, Hit, Negation, Pattern, PhraseIndex, RubricHits, RubricIndex, Side,
+};
 
 /// One occurrence of an indicator's phrase in a text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,12 +60,4 @@ pub fn occurrences(
     }
     out.sort_by_key(|o| (o.span.start, o.indicator));
     out
-}
-
-/// Every phrase set of a rubric in one index: the four negation sets
-/// ([`Negation::sets`]), then each indicator of each evidence criterion, in rubric order.
-pub fn rubric_index(negation: &Negation, indicators: &[&[Pattern]]) -> PhraseIndex {
-    let mut sets: Vec<&[Pattern]> = negation.sets().to_vec();
-    sets.extend_from_slice(indicators);
-    PhraseIndex::new(&sets)
 }

@@ -168,7 +168,7 @@ pub fn wide_row(rubric: &Rubric, row: &ProgramScore) -> Vec<Cell> {
     }
     rec.push(Cell::text(&rubric.id));
     rec.push(Cell::text(&rubric.version));
-    rec.push(Cell::text(&rubric.digest));
+    rec.push(Cell::text(rubric.digest()));
     rec
 }
 
@@ -265,7 +265,11 @@ pub fn evidence_cell(k: &crate::rubric::Criterion, c: &CriterionScore) -> String
                     .join(" | ")
             }
         }
-        Source::NotApplicable => c.reason.as_deref().map(collapse).unwrap_or_default(),
+        Source::NotApplicable => c
+            .reason
+            .as_ref()
+            .map(|r| collapse(&r.to_string()))
+            .unwrap_or_default(),
         Source::Missing => String::new(),
     }
 }

@@ -26,7 +26,7 @@ pub fn render(rubric: &Rubric, row: &ProgramScore) -> String {
         } else {
             &rubric.version
         },
-        rubric.digest
+        rubric.digest()
     );
     let _ = writeln!(
         w,

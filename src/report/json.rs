@@ -9,8 +9,9 @@ use serde_json::{Map, Value, json};
 
 use super::csv::{evidence_cell, note_cell};
 use crate::decimal::{fixed, plain};
+use crate::evidence::Finding;
 use crate::rubric::{Method, Rubric};
-use crate::scoring::{CriterionScore, Finding, Gathered, ProgramScore, Scorecard};
+use crate::scoring::{CriterionScore, Gathered, ProgramScore, Scorecard};
 
 fn num(text: String) -> Value {
     serde_json::from_str::<serde_json::Number>(&text).map_or(Value::String(text), Value::Number)
@@ -44,7 +45,7 @@ fn rubric_json(r: &Rubric) -> Value {
         "id": r.id,
         "version": r.version,
         "title": r.title,
-        "digest": r.digest,
+        "digest": r.digest(),
         "aggregation": r.aggregation.name(),
         "missing": r.missing.name(),
         "min_coverage": exact(r.min_coverage),
@@ -113,7 +114,10 @@ fn criterion_json(rubric: &Rubric, k: &crate::rubric::Criterion, c: &CriterionSc
     m.insert("contribution".into(), dec(c.contribution, 2));
     m.insert("evidence".into(), json!(evidence_cell(k, c)));
     m.insert("note".into(), json!(note_cell(k, c)));
-    m.insert("reason".into(), json!(c.reason));
+    m.insert(
+        "reason".into(),
+        json!(c.reason.as_ref().map(ToString::to_string)),
+    );
     match (&k.method, &c.gathered) {
         (Method::Evidence { indicators, .. }, Gathered::Evidence(findings)) => {
             m.insert(

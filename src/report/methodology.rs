@@ -20,7 +20,7 @@ pub fn render(rubric: &Rubric) -> String {
         o,
         "Rubric {}, digest {}.\n",
         rubric_name(rubric),
-        code(&rubric.digest, false)
+        code(rubric.digest(), false)
     );
     if !rubric.description.trim().is_empty() {
         for para in rubric
@@ -42,7 +42,7 @@ pub fn render(rubric: &Rubric) -> String {
         "---\n\nDigest {} identifies this rubric exactly: any change of meaning (a weight, a \
          phrase, a threshold, a descriptor, the version) changes it, and every scorecard made \
          with the rubric carries it.",
-        code(&rubric.digest, false)
+        code(rubric.digest(), false)
     );
     out
 }

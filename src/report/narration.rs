@@ -200,7 +200,7 @@ fn tell(m: &mut impl Markup, rubric: &Rubric, step: &Step<'_>, detail: Detail) {
     match step {
         Step::Missing(why) => {
             m.text("Missing: ");
-            m.spanned(Span::Reason, |m| message(m, why));
+            m.spanned(Span::Reason, |m| message(m, &why.to_string()));
         }
         Step::Indicator(ind) => indicator(m, ind, detail),
         Step::Sum {

@@ -8,14 +8,15 @@
 use rust_decimal::Decimal;
 
 use crate::decimal::plain;
+use crate::evidence::Finding;
 use crate::program::Assessment;
 use crate::rubric::{Criterion, Direction, Method, Rubric, Scale};
-use crate::scoring::{CriterionScore, FactUse, Finding, Gathered, Source, threshold_level};
+use crate::scoring::{CriterionScore, FactUse, Gathered, Reason, Source, threshold_level};
 
 /// One step of a criterion's trail.
 pub(crate) enum Step<'a> {
     /// Why the criterion has no level.
-    Missing(&'a str),
+    Missing(&'a Reason),
     /// An indicator whose phrases occurred in the text.
     Indicator(IndicatorTrail<'a>),
     /// How the points of the indicators that count add up to the computed level.
@@ -112,7 +113,9 @@ pub(crate) fn steps<'a>(rubric: &Rubric, k: &'a Criterion, c: &'a CriterionScore
     let mut out = Vec::new();
     let metric_error = matches!(&c.gathered, Gathered::Metric(m) if m.value.is_err());
     if c.source == Source::Missing && !metric_error {
-        out.push(Step::Missing(c.reason.as_deref().unwrap_or("no evidence")));
+        out.push(Step::Missing(
+            c.reason.as_ref().unwrap_or(&Reason::NoEvidence),
+        ));
     }
     match (&k.method, &c.gathered) {
         (Method::Evidence { base, indicators }, Gathered::Evidence(Some(findings))) => {
@@ -417,7 +420,7 @@ pub(crate) fn weight_percent(rubric: &Rubric, k: &Criterion) -> Decimal {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scoring::Place;
+    use crate::evidence::Place;
 
     fn d(s: &str) -> Decimal {
         s.parse().unwrap()

@@ -251,7 +251,7 @@ pub fn validate(file: &SourceFile, raw: raw::RubricFile) -> Result<Rubric, Diagn
         );
     }
 
-    let mut rubric = Rubric {
+    let definition = Definition {
         id,
         version: header.version.unwrap_or_default(),
         title: header.title.unwrap_or_default(),
@@ -264,14 +264,12 @@ pub fn validate(file: &SourceFile, raw: raw::RubricFile) -> Result<Rubric, Diagn
         negation,
         bands,
         criteria,
-        digest: String::new(),
-        phrases: Default::default(),
     };
-    if c.diags.is_empty() {
-        rubric.digest = super::digest::digest(&rubric);
-        rubric.phrases = rubric.compile_phrases();
+    // Derived data is computed only for a valid definition.
+    if !c.diags.is_empty() {
+        return Err(c.diags);
     }
-    c.diags.into_result(rubric)
+    Ok(Rubric::new(definition))
 }
 
 struct Checker<'f> {

@@ -4,12 +4,55 @@ use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 
-use crate::evidence::{self, Negation, Pattern, PhraseIndex};
+use crate::evidence::{Negation, Pattern, RubricIndex};
 use crate::formula::Formula;
 
-/// A rubric ready to score with.
+/// A rubric ready to score with: its validated [`Definition`] (read through `Deref`, never
+/// changed once made) and what is derived from it, computed by [`Rubric::new`] so that the
+/// digest and the phrase index always match the definition.
 #[derive(Debug, Clone)]
 pub struct Rubric {
+    definition: Definition,
+    /// `sha256:` and 16 hex digits of the canonical form.
+    digest: String,
+    /// Every phrase set, indexed for one pass over a text.
+    phrases: RubricIndex,
+}
+
+impl std::ops::Deref for Rubric {
+    type Target = Definition;
+
+    fn deref(&self) -> &Definition {
+        &self.definition
+    }
+}
+
+impl Rubric {
+    /// A rubric from its validated definition, with its digest and phrase index.
+    pub fn new(definition: Definition) -> Rubric {
+        let digest = super::digest::digest(&definition);
+        let phrases = definition.compile_phrases();
+        Rubric {
+            definition,
+            digest,
+            phrases,
+        }
+    }
+
+    /// `sha256:` and 16 hex digits of the canonical form (SPEC §3 Digest).
+    pub fn digest(&self) -> &str {
+        &self.digest
+    }
+
+    /// Every phrase set of the rubric, indexed for one pass over a text.
+    pub fn phrases(&self) -> &RubricIndex {
+        &self.phrases
+    }
+}
+
+/// What a rubric file says, validated.
+#[derive(Debug, Clone)]
+pub struct Definition {
     pub id: String,
     pub version: String,
     pub title: String,
@@ -24,10 +67,6 @@ pub struct Rubric {
     /// Sorted by `min`, highest first.
     pub bands: Vec<Band>,
     pub criteria: Vec<Criterion>,
-    /// `sha256:` and 16 hex digits of the canonical form.
-    pub digest: String,
-    /// Every phrase set, indexed for one pass over a text ([`Rubric::compile_phrases`]).
-    pub phrases: PhraseIndex,
 }
 
 /// How criterion scores combine into a total (SPEC §6).
@@ -113,11 +152,10 @@ impl Scale {
     }
 }
 
-impl Rubric {
+impl Definition {
     /// The index of the negation sets and every evidence indicator's phrases, in the order
-    /// `assess` reads its hits (see [`evidence::rubric_index`]). Rebuild it after changing
-    /// the negation or any phrase.
-    pub fn compile_phrases(&self) -> PhraseIndex {
+    /// `assess` reads its hits.
+    fn compile_phrases(&self) -> RubricIndex {
         let indicators: Vec<&[Pattern]> = self
             .criteria
             .iter()
@@ -128,7 +166,7 @@ impl Rubric {
             .flatten()
             .map(|i| i.phrases.as_slice())
             .collect();
-        evidence::rubric_index(&self.negation, &indicators)
+        RubricIndex::new(&self.negation, &indicators)
     }
 
     /// The hint for an id that names no criterion: the closest id, else the list of them.

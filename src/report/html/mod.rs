@@ -81,7 +81,7 @@ pub(super) fn foot(o: &mut String, rubric: &Rubric, note: &str) {
         } else {
             format!(" version {}", esc(&rubric.version))
         },
-        esc(&rubric.digest),
+        esc(rubric.digest()),
         env!("CARGO_PKG_VERSION"),
         esc(note)
     );

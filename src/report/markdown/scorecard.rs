@@ -27,7 +27,7 @@ pub fn render(rubric: &Rubric, card: &Scorecard) -> Vec<u8> {
         n,
         if n == 1 { "" } else { "s" },
         rubric_name(rubric),
-        code(&rubric.digest, false),
+        code(rubric.digest(), false),
         aggregation_text(rubric.aggregation),
         missing_text(rubric.missing),
         plain(rubric.min_coverage),
@@ -45,7 +45,7 @@ pub fn render(rubric: &Rubric, card: &Scorecard) -> Vec<u8> {
         o,
         "---\n\nRubric {}, digest {}.",
         rubric_name(rubric),
-        code(&rubric.digest, false)
+        code(rubric.digest(), false)
     );
     out.into_bytes()
 }
