@@ -22,7 +22,7 @@ pub fn score(rubric: &Rubric, bound: &Bound) -> (ProgramScore, Option<Diagnostic
     let weights: Vec<Decimal> = rubric.criteria.iter().map(|c| c.weight).collect();
     let refused = scoring::aggregate(rubric, &weights, &mut row)
         .err()
-        .map(|missing| crate::missing_error(bound.program(), &missing));
+        .map(|missing| missing_error(bound.program(), &missing));
     (row, refused)
 }
 
@@ -132,4 +132,19 @@ fn metric(rubric: &Rubric, program: &Program, formula: &crate::formula::Formula)
         value,
         facts,
     }
+}
+
+/// The diagnostic for a program with missing criteria under `missing = "error"`.
+pub fn missing_error(p: &Program, missing: &[(String, String)]) -> Diagnostic {
+    Diagnostic::new(format!(
+        "program `{}` has missing criteria, which the rubric's `missing = \"error\"` forbids: {}",
+        p.id,
+        missing
+            .iter()
+            .map(|(id, why)| format!("`{id}` ({why})"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ))
+    .in_file(&p.path)
+    .with_hint("add the evidence, facts or assessments, or mark a criterion not_applicable")
 }

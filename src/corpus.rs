@@ -105,7 +105,7 @@ pub struct CorpusCard {
     spill: tempfile::SpooledTempFile,
 }
 
-/// Scores every program in `files` (see [`crate::description_files`]) with `rubric` and the
+/// Scores every program in `files` (see [`crate::load::description_files`]) with `rubric` and the
 /// ratings in `book`. Returns the scorecard and the problems met (programmes with problems are
 /// left out), or, when `keep_going` is false and there are problems, only those.
 pub fn score(
@@ -184,7 +184,7 @@ pub fn score(
         }
         let mut group = group.to_vec();
         group.sort_unstable();
-        problems.push(duplicate_id(
+        problems.push(crate::load::duplicate_id(
             &entries[group[0] as usize].id,
             group
                 .iter()
@@ -312,7 +312,7 @@ fn score_one(
     shape: Shape,
     style: &CsvStyle,
 ) -> Done {
-    let (program, problems) = crate::load_one(path, rubric, limits);
+    let (program, problems) = crate::load::load_one(path, rubric, limits);
     let Some(mut program) = program else {
         return Done {
             problems,
@@ -353,18 +353,6 @@ fn score_one(
             body,
         }),
     }
-}
-
-/// The diagnostic for descriptions that share an id.
-pub fn duplicate_id<'a>(id: &str, paths: impl Iterator<Item = &'a Path>) -> Diagnostic {
-    Diagnostic::new(format!(
-        "program id `{id}` is used by {}",
-        paths
-            .map(|p| format!("`{}`", p.display()))
-            .collect::<Vec<_>>()
-            .join(" and ")
-    ))
-    .with_hint("program ids must be unique: change `id` in one file, or rename a plain-text file")
 }
 
 fn spill_failed(e: std::io::Error) -> Diagnostics {
