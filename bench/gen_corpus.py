@@ -146,6 +146,11 @@ def sentence(rng, phrases, neg_rate):
             f"{na} said the work, e.g. {P}, helped",
             f"There was never enough money, but {P} continued",
             f"Without funding from donors the team still relied on {P} in {city}",
+            # a list item or a heading ends the sentence before it (SPEC §5)
+            f"There was no budget\n- {P} started anyway",
+            f"No funding was found\n  2) {P} in {city}",
+            f"# No funding\n{P} was offered later",
+            f"{P} in {city}\n## Not available",
         ]
     else:
         forms = [
@@ -171,6 +176,9 @@ def sentence(rng, phrases, neg_rate):
             f"Although there was no {P} in {city}, {P} reached the capital",
             f"The plan failed to mention {P} at all",
             f"Nobody mentioned {P} although it was missing",
+            # a line break alone does not end a sentence
+            f"There was no\n{P} in {city}",
+            f"- There was no {P} in {city}",
         ]
     s = rng.choice(forms)
     s = s[:1].upper() + s[1:] if s[:1].islower() else s
@@ -207,6 +215,17 @@ def document(rng, idx, sentences=0):
                     s += " with " + rng.choice(NONASCII)
                 s += rng.choice(ENDS)
             para.append(s)
+        if rng.random() < 0.2:
+            # a list: one sentence per item (SPEC §5: a sentence starts at each item)
+            marks = rng.choice([["- "], ["* "], ["+ "], ["\u2022 "], ["1. ", "2. ", "3. "], ["  1) ", "  2) "]])
+            # logframe style: items without end punctuation, so the marker alone ends a sentence
+            items = [marks[k % len(marks)] + s.rstrip(".!?; ") for k, s in enumerate(para)]
+            if rng.random() < 0.5:
+                # a heading glued to the list, without a blank line
+                items.insert(0, rng.choice(["## ", "### ", "#\t"]) + rng.choice(FILLER))
+            paras.append("\n".join(items))
+            size += len(paras[-1].encode("utf-8"))
+            continue
         text = " ".join(para)
         # wrap at ~90 columns
         lines, cur = [], ""

@@ -98,21 +98,42 @@ def norm_cluster(cl):
 
 
 # tokens: ("W", word) | ("S",) | ("P", char) | ("B",) sentence boundary marker
+def line_shape(line):
+    """SPEC §5: blank, a Markdown heading (1-6 '#' then white space), a list item, or other."""
+    t = line.lstrip("".join(WHITE))
+    if t == "":
+        return "blank"
+    h = len(t) - len(t.lstrip("#"))
+    if 1 <= h <= 6 and t[h:h + 1] != "" and t[h] in WHITE:
+        return "heading"
+    if t[0] in "-*+\u2022" and t[1:2] != "" and t[1] in WHITE:
+        return "item"
+    d = 0
+    while d < len(t) and t[d] in "0123456789":
+        d += 1
+    if d > 0 and t[d:d + 1] in (".", ")") and t[d + 1:d + 2] != "" and t[d + 1] in WHITE:
+        return "item"
+    return "other"
+
+
 def tokenize(text, with_boundaries):
     # normalised character stream with boundary markers
+    shapes = [line_shape(l) for l in text.split("\n")]
+    line_no = 0
     stream = []  # list of str chars or None for boundary
     # blank-line boundaries: detect on original lines (LF / CRLF)
-    line_chars = []  # original chars of the current line
     for cl in clusters(text):
         if cl == "\n":
             # the line just finished: blank when only white space (CR of CRLF included)
-            blank = all(ch in WHITE for ch in line_chars)
+            # a sentence ends after a blank line or a heading, and before a heading or a
+            # list item
+            ends = shapes[line_no] in ("blank", "heading") or \
+                (line_no + 1 < len(shapes) and shapes[line_no + 1] in ("heading", "item"))
+            line_no += 1
             stream.append("\n")
-            if blank and with_boundaries:
+            if ends and with_boundaries:
                 stream.append(None)
-            line_chars = []
             continue
-        line_chars.extend(cl)
         for c in norm_cluster(cl):
             stream.append(c)
     # handle case of text starting with a blank line: treat previous lines the same way

@@ -355,20 +355,66 @@ pub fn tokenize(text: &str) -> Tokens {
     b.out
 }
 
+/// What a line's shape says about sentences (SPEC §5), leading white space ignored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LineShape {
+    /// Only white space: a sentence ends there.
+    Blank,
+    /// `#` to `######` then white space: a sentence of its own.
+    Heading,
+    /// A list marker (`-`, `*`, `+`, `•`, or digits then `.` or `)`) then white space: a
+    /// sentence starts with it.
+    ListItem,
+    Other,
+}
+
+fn line_shape(line: &str) -> LineShape {
+    // The white space after a marker must be on its line: a `-` alone on a line is a dash
+    // that the line break cut from its words, not an empty list item.
+    let t = line.strip_suffix('\n').unwrap_or(line).trim_start();
+    if t.is_empty() {
+        return LineShape::Blank;
+    }
+    let followed_by_space = |rest: &str| rest.chars().next().is_some_and(char::is_whitespace);
+    let hashes = t.bytes().take_while(|&b| b == b'#').count();
+    if (1..=6).contains(&hashes) && followed_by_space(&t[hashes..]) {
+        return LineShape::Heading;
+    }
+    if let Some(rest) = t.strip_prefix(['-', '*', '+', '•'])
+        && followed_by_space(rest)
+    {
+        return LineShape::ListItem;
+    }
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    if digits > 0
+        && let Some(rest) = t[digits..].strip_prefix(['.', ')'])
+        && followed_by_space(rest)
+    {
+        return LineShape::ListItem;
+    }
+    LineShape::Other
+}
+
 /// Byte offsets at which a new sentence starts: after `.`, `!`, `?` or `;` followed by white
-/// space or the end of the text, and at every blank line. Stops are read in the normalised
-/// text, so a fullwidth `．` or an ellipsis `…` (NFKC: `...`) ends a sentence too.
+/// space or the end of the text (`stops`), at every blank line, before a list item, and before
+/// and after a Markdown heading. Stops are read in the normalised text, so a fullwidth `．` or
+/// an ellipsis `…` (NFKC: `...`) ends a sentence too.
 pub fn sentence_starts(text: &str, stops: &[usize]) -> Vec<usize> {
-    let mut blank = Vec::new();
+    let mut lines = Vec::new();
     let mut line_start = 0;
     for line in text.split_inclusive('\n') {
-        if line.trim().is_empty() {
-            blank.push(line_start);
+        match line_shape(line) {
+            LineShape::Blank | LineShape::ListItem => lines.push(line_start),
+            LineShape::Heading => {
+                lines.push(line_start);
+                lines.push(line_start + line.len());
+            }
+            LineShape::Other => {}
         }
         line_start += line.len();
     }
-    let mut starts = Vec::with_capacity(stops.len() + blank.len());
-    let (mut a, mut b) = (stops.iter().peekable(), blank.iter().peekable());
+    let mut starts = Vec::with_capacity(stops.len() + lines.len());
+    let (mut a, mut b) = (stops.iter().peekable(), lines.iter().peekable());
     loop {
         let next = match (a.peek(), b.peek()) {
             (Some(&&x), Some(&&y)) if x <= y => a.next(),
@@ -378,7 +424,7 @@ pub fn sentence_starts(text: &str, stops: &[usize]) -> Vec<usize> {
             (None, None) => break,
         };
         let &next = next.expect("peeked");
-        if starts.last() != Some(&next) {
+        if next > 0 && next < text.len() && starts.last() != Some(&next) {
             starts.push(next);
         }
     }
@@ -474,6 +520,28 @@ mod tests {
         let toks = tokenize(text).list;
         assert_eq!(&text[toks[0].span()], "Éa");
         assert_eq!(&text[toks[2].span()], "ﬁx");
+    }
+
+    #[test]
+    fn headings_and_list_items_are_sentence_boundaries() {
+        // A heading is a sentence of its own; a list item starts one.
+        let text = "# Results\nMentoring began.\n- no hotline\n- mentoring\n  2) plans\n#tag here";
+        let starts = sentences(text);
+        let at = |s: &str| text.find(s).unwrap();
+        assert!(starts.contains(&at("Mentoring")));
+        assert!(starts.contains(&at("- no hotline")));
+        assert!(starts.contains(&at("- mentoring")));
+        assert!(starts.contains(&at("  2) plans")));
+        // `#tag` is no heading, and a sentence does not start at the text's first byte.
+        assert!(!starts.contains(&at("#tag")));
+        assert!(!starts.contains(&0));
+        assert_eq!(line_shape("###### six"), LineShape::Heading);
+        assert_eq!(line_shape("####### seven"), LineShape::Other);
+        assert_eq!(line_shape("2019 was a year"), LineShape::Other);
+        assert_eq!(line_shape("• bullet"), LineShape::ListItem);
+        assert_eq!(line_shape("   \t"), LineShape::Blank);
+        assert_eq!(line_shape("-\n"), LineShape::Other);
+        assert_eq!(line_shape("#\n"), LineShape::Other);
     }
 
     #[test]
