@@ -15,8 +15,7 @@
 //!
 //! Every case also checks that the process did not panic (no "panicked", never exit code 101,
 //! not killed by a signal), finished within [`TIME_LIMIT`], and wrote at most
-//! [`MAX_STDERR`] bytes of messages. A comment `# Fails until fixed: ...` at the top of a
-//! `case.toml` marks a case that pins what SPEC implies rather than what the binary does today.
+//! [`MAX_STDERR`] bytes of messages. A `#` comment in a `case.toml` may say why the case exists.
 //!
 //! Inputs that are big or need the file system (symbolic links, permissions, empty
 //! directories) are generated into a temporary directory by the `#[test]` functions below,
