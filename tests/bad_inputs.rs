@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::common::{Run, polscore};
+use crate::common::{Polscore, Run, polscore};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -186,7 +186,12 @@ fn rubric_with(old: &str, new: &str) -> String {
 /// Runs polscore and checks the exit code, the stderr excerpts, and that nothing went to
 /// stdout unless the run succeeded, on top of [`Run::sanity_problems`].
 fn expect(dir: &Path, args: &[&str], code: i32, excerpts: &[&str]) -> Run {
-    let run = polscore(args).dir(dir).run();
+    expect_of(polscore(args).dir(dir), args, code, excerpts)
+}
+
+/// [`expect`] for a run set up by the caller; `args` are its arguments, for messages.
+fn expect_of(polscore: Polscore, args: &[&str], code: i32, excerpts: &[&str]) -> Run {
+    let run = polscore.run();
     let mut problems = run.sanity_problems();
     if run.code != Some(code) {
         problems.push(format!("exit code {:?}, expected {code}", run.code));
@@ -573,6 +578,17 @@ fn a_text_file_linked_from_outside_the_folder_is_refused() {
     );
 }
 
+/// Root reads any file, whatever its permissions. The tests run as root in CI, so there the
+/// binary runs without the two capabilities that let root ignore permissions
+/// (`CAP_DAC_OVERRIDE`, `CAP_DAC_READ_SEARCH`, dropped by util-linux's `setpriv`) and meets the
+/// permission bits as any other user does.
+#[cfg(unix)]
+const WITHOUT_ROOTS_FILE_ACCESS: [&str; 3] = [
+    "setpriv",
+    "--bounding-set",
+    "-dac_override,-dac_read_search",
+];
+
 #[cfg(unix)]
 #[test]
 fn an_unreadable_file_is_an_error() {
@@ -582,16 +598,22 @@ fn an_unreadable_file_is_an_error() {
     write(dir.path(), "p.toml", PROGRAM);
     let path = dir.path().join("p.toml");
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let args = ["score", "--rubric", "rubric.toml", "p.toml"];
+    let mut run = polscore(args).dir(dir.path());
     if std::fs::read(&path).is_ok() {
-        // Running as root: permissions do not stop reading, so there is nothing to test.
-        eprintln!("an_unreadable_file_is_an_error: skipped, the file is still readable (root?)");
-        return;
+        let probe = std::process::Command::new(WITHOUT_ROOTS_FILE_ACCESS[0])
+            .args(&WITHOUT_ROOTS_FILE_ACCESS[1..])
+            .arg("cat")
+            .arg(&path)
+            .output();
+        assert!(
+            matches!(&probe, Ok(out) if out.status.code() == Some(1)),
+            "the file is readable (root?) and `{} cat FILE` did not make it unreadable ({probe:?}); \
+             this test needs util-linux's setpriv and the capability CAP_SETPCAP",
+            WITHOUT_ROOTS_FILE_ACCESS.join(" ")
+        );
+        run = run.through(&WITHOUT_ROOTS_FILE_ACCESS);
     }
-    expect(
-        dir.path(),
-        &["score", "--rubric", "rubric.toml", "p.toml"],
-        1,
-        &["p.toml", "ermission denied"],
-    );
+    expect_of(run, &args, 1, &["p.toml", "ermission denied"]);
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
 }

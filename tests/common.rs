@@ -1,5 +1,5 @@
 //! One way to run the binary for every integration test: [`polscore`] takes the arguments and
-//! returns a builder; set the working folder or the environment on it, then
+//! returns a builder; set the working folder, the environment or a wrapper command on it, then
 //! take the result with [`Polscore::output`] (wait for the process), [`Polscore::run`] (with a
 //! time and memory limit and the checks every run must pass) or [`Polscore::command`] (to
 //! start it and act on it while it runs).
@@ -40,6 +40,7 @@ where
         args: args.into_iter().map(|a| a.as_ref().to_owned()).collect(),
         dir: None,
         envs: Vec::new(),
+        wrapper: Vec::new(),
     }
 }
 
@@ -48,6 +49,7 @@ pub struct Polscore {
     args: Vec<OsString>,
     dir: Option<PathBuf>,
     envs: Vec<(OsString, OsString)>,
+    wrapper: Vec<OsString>,
 }
 
 impl Polscore {
@@ -64,9 +66,18 @@ impl Polscore {
         self
     }
 
-    /// The command line: the binary, the arguments.
+    /// Runs the binary through `wrapper` (a program and its arguments, the binary's path and
+    /// arguments follow), e.g. `setpriv` to drop privileges.
+    #[cfg(unix)]
+    pub fn through<S: AsRef<OsStr>>(mut self, wrapper: &[S]) -> Self {
+        self.wrapper = wrapper.iter().map(|a| a.as_ref().to_owned()).collect();
+        self
+    }
+
+    /// The command line: the wrapper if any, the binary, the arguments.
     fn words(&self) -> Vec<OsString> {
-        let mut words = vec![OsString::from(BIN)];
+        let mut words = self.wrapper.clone();
+        words.push(BIN.into());
         words.extend(self.args.iter().cloned());
         words
     }

@@ -840,16 +840,74 @@ fn a_write_that_fails_leaves_nothing_behind() {
     assert_eq!(leftovers(&dir), Vec::<String>::new());
 }
 
+/// A folder this process cannot write into, made so for the life of the value: mode 555, and
+/// where that does not stop the process (root, as in CI) also the immutable attribute
+/// (`chattr +i`), which stops root too. Both are undone on drop, so the folder can be removed.
+#[cfg(unix)]
+struct ReadOnlyFolder {
+    path: PathBuf,
+    immutable: bool,
+}
+
+#[cfg(unix)]
+impl ReadOnlyFolder {
+    fn new(path: &Path) -> ReadOnlyFolder {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o555)).unwrap();
+        let mut folder = ReadOnlyFolder {
+            path: path.to_owned(),
+            immutable: false,
+        };
+        if !folder.refuses_writes() {
+            let chattr = Command::new("chattr").arg("+i").arg(path).output();
+            folder.immutable = matches!(&chattr, Ok(out) if out.status.success());
+            assert!(
+                folder.immutable && folder.refuses_writes(),
+                "cannot make {} read-only: mode 555 does not stop this process (root?) and \
+                 `chattr +i` failed ({}); this test needs e2fsprogs' chattr, the capability \
+                 CAP_LINUX_IMMUTABLE and a temporary folder on a file system with the \
+                 immutable attribute (ext4 and tmpfs have it)",
+                path.display(),
+                match &chattr {
+                    Ok(out) => String::from_utf8_lossy(&out.stderr).trim().to_string(),
+                    Err(e) => e.to_string(),
+                }
+            );
+        }
+        folder
+    }
+
+    /// Whether creating a file in the folder fails (the probe is removed if it did not).
+    fn refuses_writes(&self) -> bool {
+        let probe = self.path.join("probe");
+        match std::fs::write(&probe, "") {
+            Ok(()) => {
+                std::fs::remove_file(&probe).unwrap();
+                false
+            }
+            Err(_) => true,
+        }
+    }
+}
+
+#[cfg(unix)]
+impl Drop for ReadOnlyFolder {
+    fn drop(&mut self) {
+        use std::os::unix::fs::PermissionsExt;
+        if self.immutable {
+            let _ = Command::new("chattr").arg("-i").arg(&self.path).status();
+        }
+        let _ = std::fs::set_permissions(&self.path, std::fs::Permissions::from_mode(0o755));
+    }
+}
+
 #[cfg(unix)]
 #[test]
 fn a_read_only_folder_is_refused_and_left_alone() {
-    use std::os::unix::fs::PermissionsExt;
     let dir = scratch("read-only");
     let out = dir.join("card.csv");
     std::fs::write(&out, "previous scorecard\n").unwrap();
-    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o555)).unwrap();
-    // Root writes into read-only folders; then there is nothing to test.
-    let root_bypasses = std::fs::write(dir.join("probe"), "").is_ok();
+    let read_only = ReadOnlyFolder::new(&dir);
     let fixtures = root().join("fixtures/programs");
     let run = polscore([
         "score",
@@ -859,17 +917,23 @@ fn a_read_only_folder_is_refused_and_left_alone() {
     ])
     .dir(&dir)
     .output();
-    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
-    if root_bypasses {
-        eprintln!("running as root: a read-only folder cannot be simulated, check skipped");
-        return;
-    }
-    assert_eq!(run.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("cannot write") && stderr.contains("card.csv"),
+        "the message names the file it cannot write: {stderr}"
+    );
+    assert!(run.stdout.is_empty());
     assert_eq!(
         std::fs::read_to_string(&out).unwrap(),
         "previous scorecard\n"
     );
-    assert_eq!(leftovers(&dir), Vec::<String>::new());
+    drop(read_only);
+    let names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["card.csv"], "nothing but the old file");
 }
 
 #[cfg(unix)]
