@@ -1,15 +1,8 @@
 //! `polscore init`: what it writes passes `check` and scores, and it never overwrites.
 
-use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn polscore(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_polscore"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("the binary runs")
-}
+use crate::common::polscore;
 
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
@@ -18,7 +11,7 @@ fn stderr(out: &Output) -> String {
 #[test]
 fn init_writes_files_that_check_and_score_then_refuses_to_overwrite() {
     let dir = tempfile::tempdir().unwrap();
-    let out = polscore(&["init"], dir.path());
+    let out = polscore(["init"]).dir(dir.path()).output();
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(out.stdout.is_empty(), "init writes files, not stdout");
     let err = stderr(&out);
@@ -34,12 +27,13 @@ fn init_writes_files_that_check_and_score_then_refuses_to_overwrite() {
     let example = std::fs::read(dir.path().join("programs/example.toml")).unwrap();
 
     // The next commands it suggests work on what it wrote.
-    let check = polscore(&["check", "rubric.toml", "programs"], dir.path());
+    let check = polscore(["check", "rubric.toml", "programs"])
+        .dir(dir.path())
+        .output();
     assert!(check.status.success(), "{}", stderr(&check));
-    let score = polscore(
-        &["score", "--rubric", "rubric.toml", "programs"],
-        dir.path(),
-    );
+    let score = polscore(["score", "--rubric", "rubric.toml", "programs"])
+        .dir(dir.path())
+        .output();
     assert!(score.status.success(), "{}", stderr(&score));
     let card = String::from_utf8(score.stdout).unwrap();
     let mut rows = csv::Reader::from_reader(card.as_bytes());
@@ -70,7 +64,7 @@ fn init_writes_files_that_check_and_score_then_refuses_to_overwrite() {
 
     // A second run refuses, names the files, and changes nothing.
     std::fs::write(dir.path().join("rubric.toml"), "# edited by the user\n").unwrap();
-    let again = polscore(&["init"], dir.path());
+    let again = polscore(["init"]).dir(dir.path()).output();
     assert_eq!(again.status.code(), Some(1), "{}", stderr(&again));
     let err = stderr(&again);
     assert!(err.contains("`rubric.toml` already exists"), "{err}");
@@ -94,7 +88,7 @@ fn init_refuses_when_one_file_is_in_the_way_and_writes_neither() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("new/programs")).unwrap();
     std::fs::write(dir.path().join("new/programs/example.toml"), "mine").unwrap();
-    let out = polscore(&["init", "new"], dir.path());
+    let out = polscore(["init", "new"]).dir(dir.path()).output();
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(
         stderr(&out).contains("`new/programs/example.toml` already exists"),
@@ -111,16 +105,15 @@ fn init_refuses_when_one_file_is_in_the_way_and_writes_neither() {
 #[test]
 fn init_creates_the_folder_and_names_it_in_the_next_commands() {
     let dir = tempfile::tempdir().unwrap();
-    let out = polscore(&["init", "my rubric"], dir.path());
+    let out = polscore(["init", "my rubric"]).dir(dir.path()).output();
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
         stderr(&out).contains("polscore check 'my rubric/rubric.toml' 'my rubric/programs'"),
         "{}",
         stderr(&out)
     );
-    let check = polscore(
-        &["check", "my rubric/rubric.toml", "my rubric/programs"],
-        dir.path(),
-    );
+    let check = polscore(["check", "my rubric/rubric.toml", "my rubric/programs"])
+        .dir(dir.path())
+        .output();
     assert!(check.status.success(), "{}", stderr(&check));
 }

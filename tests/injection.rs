@@ -14,9 +14,9 @@
 //! Failures list every unprotected cell at once: output, row, column and cell.
 
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
-use crate::bad_inputs::run_polscore;
+use crate::common::{polscore, root};
 
 const LEADING: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 
@@ -441,7 +441,7 @@ assessor = {adviser}
         decimal_comma: bool,
         problems: &mut Vec<String>,
     ) -> Option<Table> {
-        let run = run_polscore(self.path(), args);
+        let run = polscore(args).dir(self.path()).run();
         let mut sanity = run.sanity_problems();
         if run.code != Some(0) {
             sanity.push(format!("exit code {:?}", run.code));
@@ -588,7 +588,9 @@ fn injection_problems(lead: char) -> Vec<String> {
 
     // compare: old and new scorecards, with negative deltas and rank changes
     for set in ["old", "new"] {
-        let run = run_polscore(w.path(), &["score", "--rubric", "rubric.toml", set]);
+        let run = polscore(["score", "--rubric", "rubric.toml", set])
+            .dir(w.path())
+            .run();
         assert_eq!(run.code, Some(0), "{}", run.describe());
         w.write(&format!("{set}.csv"), &run.stdout);
     }
@@ -685,7 +687,7 @@ fn sheet_problems(lead: char) -> Vec<String> {
         // compare reads scorecards written in the same style.
         for set in ["old", "new"] {
             let args = [&["score", "--rubric", "rubric.toml", set][..], style].concat();
-            let run = run_polscore(w.path(), &args);
+            let run = polscore(&args).dir(w.path()).run();
             assert_eq!(run.code, Some(0), "{}", run.describe());
             w.write(&format!("{set}.csv"), &run.stdout);
         }
@@ -797,7 +799,7 @@ fn a_closed_stdout_ends_the_run_quietly() {
         .prefix("polscore-pipe-")
         .tempdir()
         .unwrap();
-    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/programs");
+    let fixtures = root().join("fixtures/programs");
     let programs = dir.path().join("programs");
     std::fs::create_dir(&programs).unwrap();
     for i in 0..300 {
@@ -811,10 +813,9 @@ fn a_closed_stdout_ends_the_run_quietly() {
         )
         .unwrap();
     }
-    let mut child = Command::new(env!("CARGO_BIN_EXE_polscore"))
-        .args(["score", "--format", "json"])
-        .arg(&fixtures)
-        .arg(&programs)
+    let (fixtures, programs) = (fixtures.to_str().unwrap(), programs.to_str().unwrap());
+    let mut child = polscore(["score", "--format", "json", fixtures, programs])
+        .command()
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

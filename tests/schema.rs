@@ -3,21 +3,10 @@
 //! is refused.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use serde_json::Value;
 
-fn polscore(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_polscore"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("the binary runs")
-}
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use crate::common::{polscore, root};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Kind {
@@ -116,7 +105,7 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 #[test]
 fn shipped_schemas_are_current() {
     for kind in [Kind::Rubric, Kind::Program] {
-        let out = polscore(&["schema", kind.name()]);
+        let out = polscore(["schema", kind.name()]).dir(root()).output();
         assert!(
             out.status.success(),
             "{}",
@@ -146,7 +135,9 @@ fn shipped_schemas_are_current() {
 fn schema_writes_to_a_file() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("rubric.schema.json");
-    let out = polscore(&["schema", "rubric", "-o", path.to_str().unwrap()]);
+    let out = polscore(["schema", "rubric", "-o", path.to_str().unwrap()])
+        .dir(root())
+        .output();
     assert!(
         out.status.success(),
         "{}",
@@ -155,7 +146,7 @@ fn schema_writes_to_a_file() {
     assert!(out.stdout.is_empty());
     assert_eq!(
         std::fs::read(&path).unwrap(),
-        polscore(&["schema", "rubric"]).stdout
+        polscore(["schema", "rubric"]).dir(root()).output().stdout
     );
 }
 
@@ -445,12 +436,19 @@ fn the_schema_refuses_bad_files_where_it_can_say_why() {
 /// rubric or any rubric near it (assessments name the criteria of a particular rubric).
 fn loader_accepts(path: &Path, kind: Kind, rubrics: &[PathBuf]) -> bool {
     let file = path.to_str().unwrap();
-    if polscore(&["check", file]).status.success() {
+    if polscore(["check", file])
+        .dir(root())
+        .output()
+        .status
+        .success()
+    {
         return true;
     }
     kind == Kind::Program
         && rubrics.iter().any(|r| {
-            polscore(&["check", "--rubric", r.to_str().unwrap(), file])
+            polscore(["check", "--rubric", r.to_str().unwrap(), file])
+                .dir(root())
+                .output()
                 .status
                 .success()
         })
@@ -619,7 +617,9 @@ formula = "a / b""#,
     for criterion in cases {
         let text = format!("[rubric]\nid = \"r\"\n\n[[criteria]]\nid = \"c\"\n{criterion}\n");
         std::fs::write(&path, &text).unwrap();
-        let loader = polscore(&["check", path.to_str().unwrap()])
+        let loader = polscore(["check", path.to_str().unwrap()])
+            .dir(root())
+            .output()
             .status
             .success();
         let doc: toml::Table = text.parse().unwrap();

@@ -2,9 +2,11 @@
 //!
 //! Most cases are data: `tests/cmd/*.toml` gives a command line, `*.stdout` and `*.stderr`
 //! the exact expected output, and `*.in/` the files it runs on (trycmd; regenerate a snapshot
-//! with `TRYCMD=overwrite cargo test`, then read the diff before committing it).
+//! with `TRYCMD=overwrite cargo test`, then read the diff before committing it). The other
+//! modules run the binary through one helper, [`common::polscore`].
 
 mod bad_inputs;
+mod common;
 mod files;
 mod init;
 mod injection;
